@@ -1,0 +1,45 @@
+// @ts-check
+import eslint from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+// libs/core is pure logic: anything that touches the network, disk, a broker or a framework
+// belongs in an adapter outside it. The rule makes that boundary mechanical, not a code-review habit.
+const ioModules = [
+  'kafkajs',
+  'node-rdkafka',
+  'ioredis',
+  'prom-client',
+  'fs',
+  'net',
+  'http',
+  'https',
+  'child_process',
+];
+const ioPatterns = ['@nestjs/*', 'node:*', 'fs/*'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'coverage/', '.cache/', '.stack/', '**/*.js', '**/*.mjs'] },
+  eslint.configs.recommended,
+  ...tseslint.configs.recommended,
+  prettier,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['libs/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ioModules.map((name) => ({ name, message: 'libs/core is pure: no I/O imports.' })),
+          patterns: [{ group: ioPatterns, message: 'libs/core is pure: no I/O or framework imports.' }],
+        },
+      ],
+    },
+  },
+);
