@@ -1,0 +1,2 @@
+export * from './backends/kafkajs/fleet-partitioner';
+export * from './backends/kafkajs/send-completely';

@@ -1,0 +1,2 @@
+export * from './errors/kafka-fleet-error';
+export * from './partitioning/murmur2-partitioner';
