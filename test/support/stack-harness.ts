@@ -1,0 +1,59 @@
+import { adminFor, createTopic } from '../../tools/raw-backends/topic-admin';
+import { startNode, stopNode, waitForCluster } from '../../tools/stack/kafka-node';
+import {
+  defineStack,
+  type BrokerNode,
+  type KafkaClusterSpec,
+  type RedisSpec,
+} from '../../tools/stack/stack-definition';
+
+/**
+ * What an integration test asks of the stack: "a cluster with three brokers", "two clusters",
+ * "redis". Asking for something the stack cannot give fails the test with a clear message rather
+ * than silently testing less.
+ */
+export { adminFor, createTopic };
+
+const stack = defineStack();
+
+export function clusterWithBrokers(minBrokers: number): KafkaClusterSpec {
+  const cluster = stack.clusters.find((c) => c.brokers.length >= minBrokers);
+  if (!cluster) throw new Error(`the stack has no cluster with ${minBrokers} brokers`);
+  return cluster;
+}
+
+export function twoClusters(): [KafkaClusterSpec, KafkaClusterSpec] {
+  if (stack.clusters.length < 2) throw new Error('the stack defines fewer than two clusters');
+  return [stack.clusters[0], stack.clusters[1]];
+}
+
+export function allClusters(): readonly KafkaClusterSpec[] {
+  return stack.clusters;
+}
+
+export function redis(): RedisSpec {
+  return stack.redis;
+}
+
+let counter = 0;
+
+/** A topic name unique to this test (and this run), readable in broker logs. */
+export function uniqueTopic(label = 'topic'): string {
+  const testName = expect.getState().currentTestName ?? 'test';
+  const slug = `${testName}-${label}`
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .slice(0, 120);
+  counter += 1;
+  return `it.${slug}.${process.pid}-${Date.now().toString(36)}-${counter}`;
+}
+
+/** Crash (SIGKILL) or stop (SIGTERM) one broker; `restartBroker` brings it back on its data. */
+export function killBroker(node: BrokerNode, signal: NodeJS.Signals = 'SIGKILL'): Promise<string> {
+  return stopNode(node, signal);
+}
+
+export async function restartBroker(cluster: KafkaClusterSpec, node: BrokerNode): Promise<void> {
+  startNode(stack, node);
+  await waitForCluster(cluster, [node]);
+}
