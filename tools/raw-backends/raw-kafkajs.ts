@@ -35,7 +35,12 @@ export function rawKafkaJs(options: { completeSends: boolean }): RawBackend {
 
     async produce(cluster, topic, messages, produceOptions = {}) {
       const chosen = new WeakMap<Message, number>();
-      const producer = client(cluster).producer({ createPartitioner: recordingDefaultPartitioner(chosen) });
+      // Idempotent: a retried request (e.g. a timeout while a fresh cluster elects leaders) must not duplicate.
+      const producer = client(cluster).producer({
+        createPartitioner: recordingDefaultPartitioner(chosen),
+        idempotent: true,
+        maxInFlightRequests: 1,
+      });
       await producer.connect();
       try {
         for (const batch of chunk(messages, produceOptions.batchSize ?? 100)) {
