@@ -1,1 +1,4 @@
 export * from './error-codes';
+export * from './names';
+export * from './resources';
+export * from './runtime';

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { backend, clusterSecurity } from './resources';
+import { resourceId, topicName } from './names';
+
+/** A client instance's heartbeat: its lease is renewed for `leaseMs` (bounded by the service). */
+export const heartbeatInput = z
+  .object({
+    instanceId: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only'),
+    app: resourceId,
+    host: z.string().min(1).max(255),
+    backend,
+    configVersion: z.number().int().nonnegative(),
+    appliedEpochs: z.record(topicName, z.number().int().nonnegative()).default({}),
+    effectiveConfig: z
+      .record(z.string().max(128), z.union([z.string().max(256), z.number(), z.boolean()]))
+      .default({}),
+    /** Produce/consume rates per logical topic, used by the rebalance planner. */
+    rates: z
+      .record(
+        topicName,
+        z.object({
+          produceBytesPerSec: z.number().nonnegative(),
+          consumeBytesPerSec: z.number().nonnegative(),
+        }),
+      )
+      .default({}),
+    leaseMs: z.number().int().min(1000).max(300_000).default(30_000),
+  })
+  .strict();
+export type HeartbeatInput = z.input<typeof heartbeatInput>;
+export type Heartbeat = z.infer<typeof heartbeatInput>;
+
+export interface InstanceView extends Heartbeat {
+  readonly lastSeenAt: string;
+  readonly expiresAt: string;
+  /** Topics whose applied epoch is behind the current routing epoch. */
+  readonly lagging: string[];
+}
+
+export interface ResolvedTopic {
+  readonly topic: string;
+  readonly clusterId: string;
+  readonly physicalTopic: string;
+  readonly bootstrapServers: string[];
+  readonly epoch: number;
+  readonly partitions: number;
+  readonly state: 'stable' | 'migrating';
+}
+
+export interface SnapshotTopic extends ResolvedTopic {
+  readonly produce: boolean;
+  readonly consume: boolean;
+  readonly backend: z.infer<typeof backend>;
+}
+
+export interface SnapshotCluster {
+  readonly id: string;
+  readonly bootstrapServers: string[];
+  readonly security: z.infer<typeof clusterSecurity>;
+  readonly status: string;
+}
+
+/** Everything one application needs to route, as of `version` (the global config version). */
+export interface AppSnapshot {
+  readonly app: string;
+  readonly version: number;
+  readonly backend: z.infer<typeof backend>;
+  readonly configOverrides: Record<string, string | number | boolean>;
+  readonly topics: SnapshotTopic[];
+  readonly clusters: SnapshotCluster[];
+}
+
+export const CHANGE_KINDS = ['cluster', 'topic', 'app'] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
+/** One entry of the change feed. Carries names, never content: clients refetch what they need. */
+export interface ChangeEvent {
+  readonly version: number;
+  readonly kind: ChangeKind;
+  readonly id: string;
+  readonly op: 'create' | 'update' | 'delete';
+  readonly at: string;
+}
+
+export interface AuditEntry {
+  readonly id: string;
+  readonly at: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly kind: string;
+  readonly entity: string;
+  readonly version: number;
+  readonly detail?: Record<string, unknown>;
+}
+
+export interface FieldIssue {
+  readonly path: string;
+  readonly reason: string;
+}
+
+/** Every 4xx/5xx body. No stack traces, ever. */
+export interface ErrorBody {
+  readonly error: {
+    readonly code: string;
+    readonly message: string;
+    readonly retriable: boolean;
+    readonly fields?: FieldIssue[];
+    readonly currentVersion?: number;
+  };
+}
