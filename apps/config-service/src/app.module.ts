@@ -1,0 +1,71 @@
+import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AppsController } from './apps/apps.controller';
+import { AppsService } from './apps/apps.service';
+import { AuditController } from './audit/audit.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { TokenRegistry } from './auth/token-registry';
+import { ClustersController } from './clusters/clusters.controller';
+import { ClustersService } from './clusters/clusters.service';
+import { SERVICE_CONFIG } from './config/config.tokens';
+import type { ServiceConfig } from './config/service-config';
+import { HealthController } from './health/health.controller';
+import { ErrorFilter } from './http/error.filter';
+import { InstancesController } from './instances/instances.controller';
+import { KafkaAdminGateway } from './kafka/kafka-admin.gateway';
+import { ServiceMetrics } from './metrics/service-metrics';
+import { SnapshotController } from './resolve/snapshot.controller';
+import { FleetRepository } from './storage/fleet.repository';
+import { InstanceRepository } from './storage/instance.repository';
+import { createRedisClient, type RedisClient } from './storage/redis-client.factory';
+import { REDIS_CLIENT, REDIS_TIMER } from './storage/redis-timer';
+import { PartitionSyncService } from './sync/partition-sync.service';
+import { TopicsController } from './topics/topics.controller';
+import { TopicsService } from './topics/topics.service';
+import { ChangeFeedService } from './watch/change-feed.service';
+import { WatchController } from './watch/watch.controller';
+
+/** Closes the shared Redis connection last, after every other component has shut down. */
+class RedisLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: RedisClient) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ServiceConfig): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [
+        ClustersController,
+        TopicsController,
+        AppsController,
+        SnapshotController,
+        InstancesController,
+        AuditController,
+        WatchController,
+        HealthController,
+      ],
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        { provide: REDIS_CLIENT, useFactory: () => createRedisClient(config.redis) },
+        ServiceMetrics,
+        { provide: REDIS_TIMER, useExisting: ServiceMetrics },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        RedisLifecycle,
+        TokenRegistry,
+        FleetRepository,
+        InstanceRepository,
+        KafkaAdminGateway,
+        PartitionSyncService,
+        ChangeFeedService,
+        ClustersService,
+        TopicsService,
+        AppsService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,139 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import type { Cluster } from '@kafka-fleet/contracts';
+import { ConflictError, UnavailableError } from '@kafka-fleet/core';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+
+export interface PartitionInfo {
+  readonly partition: number;
+  readonly leader: number;
+  readonly replicas: number[];
+  readonly isr: number[];
+  readonly offlineReplicas: number[];
+  readonly earliestOffset: string;
+  readonly latestOffset: string;
+}
+
+export interface TopicSpec {
+  readonly name: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  readonly configs: Record<string, string>;
+}
+
+/**
+ * The service's only door to Kafka: one cached admin client per cluster (rebuilt when the
+ * cluster's bootstrap list changes). Security references are not resolved here yet: the local
+ * stack is PLAINTEXT, and a referenced secret would be read from the pod's environment.
+ */
+@Injectable()
+export class KafkaAdminGateway implements OnModuleDestroy {
+  private readonly admins = new Map<string, { key: string; admin: Promise<Admin> }>();
+
+  private admin(cluster: Cluster): Promise<Admin> {
+    const key = cluster.bootstrapServers.join(',');
+    const cached = this.admins.get(cluster.id);
+    if (cached?.key === key) return cached.admin;
+    if (cached) void cached.admin.then((a) => a.disconnect()).catch(() => undefined);
+    const admin = new Kafka({
+      clientId: 'kafka-fleet-config-service',
+      brokers: [...cluster.bootstrapServers],
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 3000,
+      requestTimeout: 10_000,
+      retry: { retries: 2 },
+    }).admin();
+    const connected = admin.connect().then(() => admin);
+    connected.catch(() => this.admins.delete(cluster.id));
+    this.admins.set(cluster.id, { key, admin: connected });
+    return connected;
+  }
+
+  private async call<T>(cluster: Cluster, what: string, fn: (admin: Admin) => Promise<T>): Promise<T> {
+    try {
+      return await fn(await this.admin(cluster));
+    } catch (error) {
+      if (error instanceof ConflictError) throw error;
+      throw new UnavailableError(
+        `Kafka cluster "${cluster.id}" failed to ${what}: ${(error as Error).message}`,
+        {
+          cause: error,
+          context: { cluster: cluster.id },
+        },
+      );
+    }
+  }
+
+  async brokerCount(cluster: Cluster): Promise<number> {
+    return this.call(
+      cluster,
+      'describe the cluster',
+      async (a) => (await a.describeCluster()).brokers.length,
+    );
+  }
+
+  /**
+   * Creates the physical topic, idempotently: an existing topic with the same partition count is
+   * success (a retried onboarding must not fail); one with a different count is a conflict.
+   */
+  async ensureTopic(cluster: Cluster, spec: TopicSpec): Promise<'created' | 'existed'> {
+    return this.call(cluster, `create topic ${spec.name}`, async (admin) => {
+      const created = await admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          {
+            topic: spec.name,
+            numPartitions: spec.partitions,
+            replicationFactor: spec.replicationFactor,
+            configEntries: Object.entries(spec.configs).map(([name, value]) => ({ name, value })),
+          },
+        ],
+      });
+      if (created) return 'created';
+      const [meta] = (await admin.fetchTopicMetadata({ topics: [spec.name] })).topics;
+      if (meta.partitions.length !== spec.partitions) {
+        throw new ConflictError(
+          `topic ${spec.name} already exists on ${cluster.id} with ${meta.partitions.length} partitions, not ${spec.partitions}`,
+        );
+      }
+      return 'existed';
+    });
+  }
+
+  async describePartitions(
+    cluster: Cluster,
+    physicalTopics: string[],
+  ): Promise<Map<string, PartitionInfo[]>> {
+    return this.call(cluster, 'describe partitions', async (admin) => {
+      const out = new Map<string, PartitionInfo[]>();
+      if (physicalTopics.length === 0) return out;
+      const existing = new Set(await admin.listTopics());
+      const present = physicalTopics.filter((t) => existing.has(t));
+      if (present.length === 0) return out;
+      const { topics } = await admin.fetchTopicMetadata({ topics: present });
+      for (const t of topics) {
+        const offsets = new Map((await admin.fetchTopicOffsets(t.name)).map((o) => [o.partition, o]));
+        out.set(
+          t.name,
+          t.partitions
+            .map((p) => ({
+              partition: p.partitionId,
+              leader: p.leader,
+              replicas: p.replicas,
+              isr: p.isr,
+              offlineReplicas: p.offlineReplicas ?? [],
+              earliestOffset: offsets.get(p.partitionId)?.low ?? '0',
+              latestOffset: offsets.get(p.partitionId)?.high ?? '0',
+            }))
+            .sort((a, b) => a.partition - b.partition),
+        );
+      }
+      return out;
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const all = [...this.admins.values()];
+    this.admins.clear();
+    await Promise.all(all.map((c) => c.admin.then((a) => a.disconnect()).catch(() => undefined)));
+  }
+}

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RedisTimer } from '../storage/redis-timer';
+
+/**
+ * Every metric the service exports, on its own registry (never prom-client's global one).
+ * Labels are bounded: routes are patterns, not URLs; clusters are registered ids.
+ */
+@Injectable()
+export class ServiceMetrics implements RedisTimer {
+  readonly registry = new Registry();
+
+  readonly httpDuration = new Histogram({
+    name: 'kafka_fleet_http_request_duration_seconds',
+    help: 'HTTP request latency by route pattern, method and status code',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  readonly redisDuration = new Histogram({
+    name: 'kafka_fleet_redis_command_duration_seconds',
+    help: 'Latency of Redis calls made by the config service, by command',
+    labelNames: ['command', 'outcome'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
+    registers: [this.registry],
+  });
+
+  readonly watchers = new Gauge({
+    name: 'kafka_fleet_watchers_connected',
+    help: 'Watch (SSE) streams currently open on this replica',
+    registers: [this.registry],
+  });
+
+  readonly configVersion = new Gauge({
+    name: 'kafka_fleet_config_version',
+    help: 'Newest global config version this replica has seen on the change feed',
+    registers: [this.registry],
+  });
+
+  readonly syncResults = new Counter({
+    name: 'kafka_fleet_partition_sync_total',
+    help: 'Partition metadata syncs by cluster and outcome',
+    labelNames: ['cluster', 'outcome'],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'kafka_fleet_config_service_' });
+  }
+
+  async time<T>(command: string, run: () => Promise<T>): Promise<T> {
+    const end = this.redisDuration.startTimer({ command });
+    try {
+      const result = await run();
+      end({ outcome: 'ok' });
+      return result;
+    } catch (error) {
+      end({ outcome: 'error' });
+      throw error;
+    }
+  }
+}

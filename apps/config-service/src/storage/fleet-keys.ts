@@ -1,0 +1,26 @@
+/**
+ * Every key shares the `{kf}` hash tag, so in Redis Cluster they live in one slot and the atomic
+ * Lua mutations (entity + version + change feed + audit in one step) remain legal. Fleet metadata
+ * is small (25k topics ≈ tens of MB), so one slot is a fine price for atomicity.
+ */
+const TAG = '{kf}';
+export const FleetKeys = {
+  version: `${TAG}:version`,
+  changes: `${TAG}:changes`,
+  audit: `${TAG}:audit`,
+  clusters: `${TAG}:clusters`,
+  topics: `${TAG}:topics`,
+  apps: `${TAG}:apps`,
+  partitions: `${TAG}:partitions`,
+  instances: `${TAG}:instances`,
+  instanceLeases: `${TAG}:instance-leases`,
+  /** Logical topics placed on a cluster: guards cluster deletion, drives partition sync. */
+  placement: (clusterId: string) => `${TAG}:placement:${clusterId}`,
+} as const;
+
+export type EntityKind = 'cluster' | 'topic' | 'app';
+export const ENTITY_HASH: Record<EntityKind, string> = {
+  cluster: FleetKeys.clusters,
+  topic: FleetKeys.topics,
+  app: FleetKeys.apps,
+};
