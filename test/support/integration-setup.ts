@@ -1,2 +1,2 @@
 // Real clusters: consumer-group joins, leader elections and broker restarts take seconds, not ms.
-jest.setTimeout(180_000);
+jest.setTimeout(Number(process.env.KF_TEST_TIMEOUT_MS ?? 180_000));

@@ -12,6 +12,7 @@ import type { ServiceConfig } from './config/service-config';
 import { HealthController } from './health/health.controller';
 import { ErrorFilter } from './http/error.filter';
 import { InstancesController } from './instances/instances.controller';
+import { DocsController } from './openapi/docs.controller';
 import { KafkaAdminGateway } from './kafka/kafka-admin.gateway';
 import { ServiceMetrics } from './metrics/service-metrics';
 import { SnapshotController } from './resolve/snapshot.controller';
@@ -47,6 +48,7 @@ export class AppModule {
         AuditController,
         WatchController,
         HealthController,
+        DocsController,
       ],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },

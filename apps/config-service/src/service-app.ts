@@ -2,12 +2,10 @@ import 'reflect-metadata';
 import { ConsoleLogger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import type { ServiceConfig } from './config/service-config';
 import { ServiceMetrics } from './metrics/service-metrics';
-import { buildOpenApiDocument } from './openapi/openapi-document';
 
 const LOG_LEVELS = {
   debug: ['debug', 'log', 'warn', 'error', 'fatal'],
@@ -36,7 +34,6 @@ export async function startConfigService(config: ServiceConfig): Promise<INestAp
       reply.elapsedTime / 1000,
     );
   });
-  SwaggerModule.setup('docs', app, buildOpenApiDocument(), { jsonDocumentUrl: 'docs/json' });
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
   return app;

@@ -30,6 +30,9 @@ export class ErrorFilter implements ExceptionFilter {
       this.logger.error({ msg: 'request failed', status, error: (exception as Error)?.message });
     }
     if (status === 401) reply.header('WWW-Authenticate', 'Bearer');
+    // The rest of an oversized body is never read: close the connection rather than leave the
+    // client blocked writing it.
+    if (status === 413) reply.header('Connection', 'close');
     void reply.status(status).send(body);
   }
 

@@ -1,5 +1,4 @@
 import { appInput, clusterInput, heartbeatInput, topicInput, topicPatch } from '@kafka-fleet/contracts';
-import type { OpenAPIObject } from '@nestjs/swagger';
 import { z } from 'zod';
 
 /**
@@ -125,9 +124,17 @@ const OPS: Record<string, Record<string, Op>> = {
     get: { summary: 'Readiness: Redis and at least one cluster reachable', roles: 'public' },
   },
   '/metrics': { get: { summary: 'Prometheus metrics', roles: 'public' } },
+  '/docs/json': { get: { summary: 'This document', roles: 'public' } },
 };
 
-export function buildOpenApiDocument(): OpenAPIObject {
+type OpenApiDocument = {
+  openapi: string;
+  info: object;
+  paths: Record<string, Record<string, unknown>>;
+  components: object;
+};
+
+export function buildOpenApiDocument(): OpenApiDocument {
   const schemas = {
     ClusterInput: clusterInput,
     ClusterUpdate: clusterInput.extend({ version: z.number().int().nonnegative() }),
@@ -136,11 +143,11 @@ export function buildOpenApiDocument(): OpenAPIObject {
     AppInput: appInput,
     Heartbeat: heartbeatInput,
   };
-  const paths: OpenAPIObject['paths'] = {};
+  const paths: OpenApiDocument['paths'] = {};
   for (const [path, ops] of Object.entries(OPS)) {
     paths[path] = {};
     for (const [method, op] of Object.entries(ops)) {
-      (paths[path] as Record<string, unknown>)[method] = {
+      paths[path][method] = {
         summary: op.summary,
         description: `Roles: ${op.roles}.`,
         security: op.roles === 'public' ? [] : [{ bearer: [] }],
@@ -190,7 +197,7 @@ export function buildOpenApiDocument(): OpenAPIObject {
           name,
           z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }),
         ]),
-      ) as NonNullable<OpenAPIObject['components']>['schemas'],
+      ),
     },
   };
 }
