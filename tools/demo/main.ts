@@ -2,12 +2,15 @@ import { rawKafkaJs } from '../raw-backends/raw-kafkajs';
 import { rawRdkafka } from '../raw-backends/raw-rdkafka';
 import { createTopic } from '../raw-backends/topic-admin';
 import { defineStack } from '../stack/stack-definition';
+import { localTokens, serviceSpec, startConfigServiceDaemon } from '../stack/config-service-process';
 import { stackUp } from '../stack/stack-control';
+import { registerFleet } from './register-fleet';
 
 /**
- * The README's main command. Today: bring the local stack up from nothing, then on every cluster
- * produce a keyed batch with each backend and read it back with the other, printing the counts.
- * Later issues grow this into the full story (config service, client library, a live shuffle).
+ * The README's main command. Today: bring the local stack up from nothing, start the config
+ * service on it and register the clusters, a topic and an app; then on every cluster produce a
+ * keyed batch with each backend and read it back with the other, printing the counts. Later
+ * issues grow this into the full story (client library, a live shuffle).
  */
 const RECORDS = 1000;
 
@@ -15,9 +18,15 @@ async function main(): Promise<void> {
   const stack = defineStack();
   const started = Date.now();
   await stackUp(stack, (line) => console.log(line));
-  console.log(
-    `stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (logs: ${stack.stateDir}/logs)\n`,
-  );
+  const url = await startConfigServiceDaemon(stack);
+  console.log(`service  config service at ${url} (API docs: ${url}/docs; tokens: ${serviceSpec(stack).tokensFile})`);
+  const operator = localTokens(stack).operator;
+  for (const line of await registerFleet(url, operator, stack, 'demo.orders')) console.log(line);
+  const resolved = (await fetch(`${url}/v1/resolve?topic=demo.orders`, {
+    headers: { authorization: `Bearer ${operator}` },
+  }).then((r) => r.json())) as { clusterId: string; physicalTopic: string; epoch: number };
+  console.log(`resolve  demo.orders -> ${resolved.clusterId}/${resolved.physicalTopic} (epoch ${resolved.epoch})`);
+  console.log(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (logs: ${stack.stateDir}/logs)\n`);
 
   const kafkajs = rawKafkaJs({ completeSends: true });
   for (const cluster of stack.clusters) {
@@ -44,7 +53,7 @@ async function main(): Promise<void> {
       if (distinct !== RECORDS) process.exitCode = 1;
     }
   }
-  console.log('\nstack still running: `npm run stack:down` stops it.');
+  console.log('\nstack and config service still running: `npm run stack:down` stops them.');
 }
 
 main().catch((error: unknown) => {

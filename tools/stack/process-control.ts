@@ -42,12 +42,13 @@ export function startDaemon(
   args: readonly string[],
   logFile: string,
   pidFile: string,
+  env: NodeJS.ProcessEnv = process.env,
 ): number {
   mkdirSync(dirname(logFile), { recursive: true });
   mkdirSync(dirname(pidFile), { recursive: true });
   const out = openSync(logFile, 'a');
   try {
-    const child = spawn(command, args, { detached: true, stdio: ['ignore', out, out] });
+    const child = spawn(command, args, { detached: true, stdio: ['ignore', out, out], env });
     if (child.pid === undefined) throw new Error(`could not start ${command}`);
     child.unref();
     writeFileSync(pidFile, `${child.pid}\n`);

@@ -10,6 +10,7 @@ export class SseClient {
   private readonly controller = new AbortController();
   private waiters: Array<() => void> = [];
   closed = false;
+  failure?: Error;
   readonly done: Promise<void>;
 
   constructor(url: string, token: string, lastEventId?: string) {
@@ -38,7 +39,7 @@ export class SseClient {
         }
       }
     } catch (error) {
-      if ((error as Error).name !== 'AbortError') throw error;
+      if ((error as Error).name !== 'AbortError') this.failure = error as Error;
     } finally {
       this.closed = true;
       this.notify();
@@ -70,7 +71,7 @@ export class SseClient {
   async waitFor(predicate: (events: SseEvent[]) => boolean, timeoutMs = 10_000): Promise<SseEvent[]> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this.events)) {
-      if (this.closed) throw new Error(`stream closed; got ${JSON.stringify(this.events)}`);
+      if (this.closed) throw new Error(`stream closed (${this.failure?.message ?? 'by server'}); got ${JSON.stringify(this.events)}`);
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`timed out; got ${JSON.stringify(this.events)}`);
       await new Promise<void>((resolve) => {

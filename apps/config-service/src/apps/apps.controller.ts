@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import type { App } from '@kafka-fleet/contracts';
 import { Allow } from '../auth/auth.guard';
-import { assertActsFor, type Principal } from '../auth/principal';
+import type { Principal } from '../auth/principal';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { intQuery, optionalIntQuery } from '../http/query';
 import { FleetRepository } from '../storage/fleet.repository';
@@ -35,7 +35,6 @@ export class AppsController {
   @Put(':id')
   @Allow('operator')
   update(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() who: Principal): Promise<App> {
-    assertActsFor(who, id);
     return this.apps.update(id, body, who);
   }
 
