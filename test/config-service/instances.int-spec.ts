@@ -1,5 +1,10 @@
 import { twoClusters } from '../support/stack-harness';
-import { APP_ID, client, ConfigServiceHarness, type ServiceUnderTest } from './support/config-service-harness';
+import {
+  APP_ID,
+  client,
+  ConfigServiceHarness,
+  type ServiceUnderTest,
+} from './support/config-service-harness';
 import { clusterBody, topicName } from './fixtures';
 
 const harness = new ConfigServiceHarness(6);
@@ -37,13 +42,23 @@ describe('client instances', () => {
     expect((await app('POST', '/v1/instances/heartbeat', beat('i-2', 1))).status).toBe(200);
 
     const current = (await sre<{ version: number }>('GET', `/v1/topics/${topic}`)).body;
-    const moved = await sre('PUT', `/v1/topics/${topic}/placement`, { version: current.version, clusterId: 'beta' });
+    const moved = await sre('PUT', `/v1/topics/${topic}/placement`, {
+      version: current.version,
+      clusterId: 'beta',
+    });
     expect(moved.body).toMatchObject({ epoch: 2, placement: { clusterId: 'beta', physicalTopic: topic } });
     const resolved = await app('GET', `/v1/resolve?topic=${topic}`);
-    expect(resolved.body).toMatchObject({ clusterId: 'beta', epoch: 2, bootstrapServers: [...beta.bootstrapServers] });
+    expect(resolved.body).toMatchObject({
+      clusterId: 'beta',
+      epoch: 2,
+      bootstrapServers: [...beta.bootstrapServers],
+    });
 
     await app('POST', '/v1/instances/heartbeat', beat('i-1', 2));
-    const lagging = await sre<Array<{ instanceId: string; lagging: string[]; backend: string }>>('GET', `/v1/instances?topic=${topic}&lagging=true`);
+    const lagging = await sre<Array<{ instanceId: string; lagging: string[]; backend: string }>>(
+      'GET',
+      `/v1/instances?topic=${topic}&lagging=true`,
+    );
     expect(lagging.body.map((i) => i.instanceId)).toEqual(['i-2']);
     expect(lagging.body[0]).toMatchObject({ lagging: [topic], backend: 'rdkafka' });
     const all = await sre<Array<{ instanceId: string }>>('GET', `/v1/instances?app=${APP_ID}`);
@@ -54,13 +69,20 @@ describe('client instances', () => {
     const app = client(service.url, harness.tokens.app);
     const sre = client(service.url, harness.tokens.operator);
     await app('POST', '/v1/instances/heartbeat', beat('short-lived', 2, 1000));
-    expect((await sre<Array<{ instanceId: string }>>('GET', '/v1/instances')).body.map((i) => i.instanceId)).toContain('short-lived');
+    expect(
+      (await sre<Array<{ instanceId: string }>>('GET', '/v1/instances')).body.map((i) => i.instanceId),
+    ).toContain('short-lived');
     await new Promise((r) => setTimeout(r, 1300));
-    expect((await sre<Array<{ instanceId: string }>>('GET', '/v1/instances')).body.map((i) => i.instanceId)).not.toContain('short-lived');
+    expect(
+      (await sre<Array<{ instanceId: string }>>('GET', '/v1/instances')).body.map((i) => i.instanceId),
+    ).not.toContain('short-lived');
   });
 
   it('refuses a heartbeat for an unknown app', async () => {
-    const res = await client(service.url, harness.tokens.operator)('POST', '/v1/instances/heartbeat', { ...beat('x', 1), app: 'ghost' });
+    const res = await client(service.url, harness.tokens.operator)('POST', '/v1/instances/heartbeat', {
+      ...beat('x', 1),
+      app: 'ghost',
+    });
     expect(res.status).toBe(404);
   });
 });

@@ -1,5 +1,10 @@
 import { twoClusters } from '../support/stack-harness';
-import { APP_ID, client, ConfigServiceHarness, type ServiceUnderTest } from './support/config-service-harness';
+import {
+  APP_ID,
+  client,
+  ConfigServiceHarness,
+  type ServiceUnderTest,
+} from './support/config-service-harness';
 import { SseClient } from './support/sse-client';
 import { clusterBody, topicName } from './fixtures';
 
@@ -20,7 +25,11 @@ describe('a restarted service serves everything it stored', () => {
     await sre1('POST', '/v1/clusters', clusterBody(alpha));
     await sre1('POST', '/v1/clusters', clusterBody(beta));
     await sre1('POST', '/v1/topics', { name: topic, owner: 'payments', partitions: 3, clusterId: 'beta' });
-    await sre1('POST', '/v1/apps', { id: APP_ID, owner: 'payments', topics: { [topic]: { produce: true, consume: true } } });
+    await sre1('POST', '/v1/apps', {
+      id: APP_ID,
+      owner: 'payments',
+      topics: { [topic]: { produce: true, consume: true } },
+    });
     const snapshotBefore = await client(first.url, harness.tokens.app)('GET', `/v1/apps/${APP_ID}/snapshot`);
     const auditBefore = (await sre1<unknown[]>('GET', '/v1/audit')).body;
     const watcher = new SseClient(`${first.url}/v1/watch`, harness.tokens.operator);
@@ -34,15 +43,23 @@ describe('a restarted service serves everything it stored', () => {
     const sre2 = client(second.url, harness.tokens.operator);
     const app2 = client(second.url, harness.tokens.app);
     expect((await sre2('GET', '/v1/clusters/alpha')).status).toBe(200);
-    expect((await sre2('GET', `/v1/topics/${topic}`)).body).toMatchObject({ placement: { clusterId: 'beta' }, epoch: 1 });
+    expect((await sre2('GET', `/v1/topics/${topic}`)).body).toMatchObject({
+      placement: { clusterId: 'beta' },
+      epoch: 1,
+    });
     const snapshotAfter = await app2('GET', `/v1/apps/${APP_ID}/snapshot`);
     expect(snapshotAfter.body).toEqual(snapshotBefore.body);
     expect(snapshotAfter.headers.etag).toBe(snapshotBefore.headers.etag);
-    const unchanged = await app2('GET', `/v1/apps/${APP_ID}/snapshot`, undefined, { 'if-none-match': String(snapshotBefore.headers.etag) });
+    const unchanged = await app2('GET', `/v1/apps/${APP_ID}/snapshot`, undefined, {
+      'if-none-match': String(snapshotBefore.headers.etag),
+    });
     expect(unchanged.status).toBe(304);
     expect((await sre2('GET', '/v1/audit')).body).toEqual(auditBefore);
 
-    const resumed = new SseClient(`${second.url}/v1/watch?since=${(snapshotBefore.body as { version: number }).version}`, harness.tokens.operator);
+    const resumed = new SseClient(
+      `${second.url}/v1/watch?since=${(snapshotBefore.body as { version: number }).version}`,
+      harness.tokens.operator,
+    );
     await resumed.waitFor((e) => e.some((x) => x.event === 'hello'));
     const t = (await sre2<{ version: number }>('GET', `/v1/topics/${topic}`)).body;
     await sre2('PATCH', `/v1/topics/${topic}`, { version: t.version, owner: 'payments-core' });

@@ -1,5 +1,12 @@
 import { twoClusters } from '../support/stack-harness';
-import { APP_ID, client, ConfigServiceHarness, OTHER_APP_ID, type ServiceUnderTest, type Who } from './support/config-service-harness';
+import {
+  APP_ID,
+  client,
+  ConfigServiceHarness,
+  OTHER_APP_ID,
+  type ServiceUnderTest,
+  type Who,
+} from './support/config-service-harness';
 import { SseClient } from './support/sse-client';
 import { clusterBody, topicName } from './fixtures';
 
@@ -25,7 +32,12 @@ type Caller = Who | 'anonymous' | 'forged';
  * missing ids), so the matrix can run in any order. `app` means only the payments-api token among
  * app tokens; `anyApp` means every app token.
  */
-type Route = { method: string; path: () => string; body?: unknown; allow: Array<'operator' | 'app' | 'anyApp'> };
+type Route = {
+  method: string;
+  path: () => string;
+  body?: unknown;
+  allow: Array<'operator' | 'app' | 'anyApp'>;
+};
 const heartbeat = () => ({ instanceId: 'i-1', app: APP_ID, host: 'h', backend: 'kafkajs', configVersion: 0 });
 const ROUTES: Route[] = [
   { method: 'GET', path: () => '/v1/clusters', allow: ['operator'] },
@@ -67,9 +79,19 @@ const token = (caller: Caller) =>
   caller === 'anonymous' ? undefined : caller === 'forged' ? 'not-a-real-token-0000' : harness.tokens[caller];
 
 describe('role matrix: every route × every kind of caller', () => {
-  const rows = ROUTES.flatMap((route) => CALLERS.map((caller) => ({ route, caller, name: `${route.method} ${route.path.toString().replace(/^.*=> /, '')} as ${caller}` })));
+  const rows = ROUTES.flatMap((route) =>
+    CALLERS.map((caller) => ({
+      route,
+      caller,
+      name: `${route.method} ${route.path.toString().replace(/^.*=> /, '')} as ${caller}`,
+    })),
+  );
   it.each(rows)('$name', async ({ route, caller }) => {
-    const res = await client(service.url, token(caller))<{ error?: { code: string; message: string } }>(route.method, route.path(), route.body);
+    const res = await client(service.url, token(caller))<{ error?: { code: string; message: string } }>(
+      route.method,
+      route.path(),
+      route.body,
+    );
     const want = expected(route, caller);
     if (want === 'ok') {
       expect([401, 403]).not.toContain(res.status);
@@ -89,7 +111,9 @@ describe('role matrix: every route × every kind of caller', () => {
     const other = client(service.url, harness.tokens.otherApp);
     expect((await other('GET', `/v1/apps/${OTHER_APP_ID}/snapshot`)).status).toBe(200);
     expect((await other('GET', `/v1/resolve?topic=${topic}`)).status).toBe(403);
-    expect((await other('POST', '/v1/instances/heartbeat', { ...heartbeat(), app: OTHER_APP_ID })).status).toBe(200);
+    expect(
+      (await other('POST', '/v1/instances/heartbeat', { ...heartbeat(), app: OTHER_APP_ID })).status,
+    ).toBe(200);
   });
 
   it.each([
@@ -112,7 +136,11 @@ describe('role matrix: every route × every kind of caller', () => {
     const res = await sre('POST', '/v1/clusters', {
       id: 'secured',
       bootstrapServers: ['kafka-1.example:9093'],
-      security: { protocol: 'SASL_SSL', saslMechanism: 'SCRAM-SHA-512', secretRef: 'kafka-secured-credentials' },
+      security: {
+        protocol: 'SASL_SSL',
+        saslMechanism: 'SCRAM-SHA-512',
+        secretRef: 'kafka-secured-credentials',
+      },
     });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ security: { secretRef: 'kafka-secured-credentials' } });

@@ -1,5 +1,10 @@
 import { twoClusters } from '../support/stack-harness';
-import { APP_ID, client, ConfigServiceHarness, type ServiceUnderTest } from './support/config-service-harness';
+import {
+  APP_ID,
+  client,
+  ConfigServiceHarness,
+  type ServiceUnderTest,
+} from './support/config-service-harness';
 import { SseClient } from './support/sse-client';
 import { clusterBody } from './fixtures';
 
@@ -30,28 +35,47 @@ describe('change feed (SSE)', () => {
     const w = watch(b, harness.tokens.operator);
     await w.waitFor((e) => e.some((x) => x.event === 'hello'));
     let version = (await sre<{ version: number }>('POST', '/v1/apps', owner(0))).body.version;
-    for (let i = 1; i <= 5; i++) version = (await sre<{ version: number }>('PUT', '/v1/apps/watched', { ...owner(i), version })).body.version;
-    const changes = (await w.waitFor((e) => e.filter((x) => x.event === 'change').length >= 6)).filter((x) => x.event === 'change');
+    for (let i = 1; i <= 5; i++)
+      version = (await sre<{ version: number }>('PUT', '/v1/apps/watched', { ...owner(i), version })).body
+        .version;
+    const changes = (await w.waitFor((e) => e.filter((x) => x.event === 'change').length >= 6)).filter(
+      (x) => x.event === 'change',
+    );
     const versions = changes.map((c) => Number(c.data.version));
     expect(versions).toEqual([...versions].sort((x, y) => x - y));
     expect(new Set(versions).size).toBe(6);
     expect(changes.map((c) => c.id)).toEqual(versions.map(String));
-    expect(changes.map((c) => c.data.op)).toEqual(['create', 'update', 'update', 'update', 'update', 'update']);
+    expect(changes.map((c) => c.data.op)).toEqual([
+      'create',
+      'update',
+      'update',
+      'update',
+      'update',
+      'update',
+    ]);
   });
 
   it('resumes after a disconnect from Last-Event-ID with exactly the changes it missed', async () => {
     const sre = client(a.url, harness.tokens.operator);
     const first = watch(a, harness.tokens.operator);
     let current = (await sre<{ version: number }>('GET', '/v1/apps/watched')).body.version;
-    current = (await sre<{ version: number }>('PUT', '/v1/apps/watched', { ...owner(10), version: current })).body.version;
+    current = (await sre<{ version: number }>('PUT', '/v1/apps/watched', { ...owner(10), version: current }))
+      .body.version;
     const seen = await first.waitFor((e) => e.some((x) => x.event === 'change'));
     const lastId = seen.filter((x) => x.event === 'change').at(-1)!.id!;
     first.close();
     const missed: number[] = [];
     for (let i = 11; i <= 13; i++) {
-      const res = await sre<{ version: number }>('PUT', '/v1/apps/watched', { ...owner(i), version: current });
+      const res = await sre<{ version: number }>('PUT', '/v1/apps/watched', {
+        ...owner(i),
+        version: current,
+      });
       current = res.body.version;
-      missed.push(Number((await sre<Array<{ version: number }>>('GET', '/v1/audit?limit=1&entity=watched')).body[0].version));
+      missed.push(
+        Number(
+          (await sre<Array<{ version: number }>>('GET', '/v1/audit?limit=1&entity=watched')).body[0].version,
+        ),
+      );
     }
     const resumed = watch(b, harness.tokens.operator, '', lastId);
     const got = await resumed.waitFor((e) => e.filter((x) => x.event === 'change').length >= 3);
@@ -62,7 +86,10 @@ describe('change feed (SSE)', () => {
     const sre = client(a.url, harness.tokens.operator);
     let current = (await sre<{ version: number }>('GET', '/v1/apps/watched')).body.version;
     const behind = (await sre<Array<{ version: number }>>('GET', '/v1/audit?limit=1')).body[0].version;
-    for (let i = 0; i < 25; i++) current = (await sre<{ version: number }>('PUT', '/v1/apps/watched', { ...owner(100 + i), version: current })).body.version;
+    for (let i = 0; i < 25; i++)
+      current = (
+        await sre<{ version: number }>('PUT', '/v1/apps/watched', { ...owner(100 + i), version: current })
+      ).body.version;
     const w = watch(a, harness.tokens.operator, `?since=${behind}`);
     const events = await w.waitFor((e) => e.some((x) => x.event === 'resync'));
     expect(events.filter((x) => x.event === 'change')).toEqual([]);

@@ -19,14 +19,20 @@ async function main(): Promise<void> {
   const started = Date.now();
   await stackUp(stack, (line) => console.log(line));
   const url = await startConfigServiceDaemon(stack);
-  console.log(`service  config service at ${url} (API docs: ${url}/docs; tokens: ${serviceSpec(stack).tokensFile})`);
+  console.log(
+    `service  config service at ${url} (API docs: ${url}/docs; tokens: ${serviceSpec(stack).tokensFile})`,
+  );
   const operator = localTokens(stack).operator;
   for (const line of await registerFleet(url, operator, stack, 'demo.orders')) console.log(line);
   const resolved = (await fetch(`${url}/v1/resolve?topic=demo.orders`, {
     headers: { authorization: `Bearer ${operator}` },
   }).then((r) => r.json())) as { clusterId: string; physicalTopic: string; epoch: number };
-  console.log(`resolve  demo.orders -> ${resolved.clusterId}/${resolved.physicalTopic} (epoch ${resolved.epoch})`);
-  console.log(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (logs: ${stack.stateDir}/logs)\n`);
+  console.log(
+    `resolve  demo.orders -> ${resolved.clusterId}/${resolved.physicalTopic} (epoch ${resolved.epoch})`,
+  );
+  console.log(
+    `stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (logs: ${stack.stateDir}/logs)\n`,
+  );
 
   const kafkajs = rawKafkaJs({ completeSends: true });
   for (const cluster of stack.clusters) {

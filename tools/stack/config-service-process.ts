@@ -30,7 +30,10 @@ export function localTokens(stack: StackDefinition): LocalTokens {
   const { tokensFile } = serviceSpec(stack);
   if (existsSync(tokensFile)) return JSON.parse(readFileSync(tokensFile, 'utf8')) as LocalTokens;
   mkdirSync(stack.stateDir, { recursive: true });
-  const tokens = { admin: randomBytes(24).toString('base64url'), operator: randomBytes(24).toString('base64url') };
+  const tokens = {
+    admin: randomBytes(24).toString('base64url'),
+    operator: randomBytes(24).toString('base64url'),
+  };
   writeFileSync(tokensFile, JSON.stringify(tokens, null, 2), { mode: 0o600 });
   return tokens;
 }

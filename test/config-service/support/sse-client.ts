@@ -71,7 +71,10 @@ export class SseClient {
   async waitFor(predicate: (events: SseEvent[]) => boolean, timeoutMs = 10_000): Promise<SseEvent[]> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this.events)) {
-      if (this.closed) throw new Error(`stream closed (${this.failure?.message ?? 'by server'}); got ${JSON.stringify(this.events)}`);
+      if (this.closed)
+        throw new Error(
+          `stream closed (${this.failure?.message ?? 'by server'}); got ${JSON.stringify(this.events)}`,
+        );
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`timed out; got ${JSON.stringify(this.events)}`);
       await new Promise<void>((resolve) => {

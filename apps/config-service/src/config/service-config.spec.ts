@@ -5,7 +5,11 @@ const token = { name: 'root', role: 'admin', sha256: 'a'.repeat(64) };
 describe('service configuration from the environment', () => {
   it('has working defaults', () => {
     const config = loadServiceConfig({});
-    expect(config).toMatchObject({ port: 8080, redis: { mode: 'standalone', url: 'redis://127.0.0.1:6379' }, tokens: [] });
+    expect(config).toMatchObject({
+      port: 8080,
+      redis: { mode: 'standalone', url: 'redis://127.0.0.1:6379' },
+      tokens: [],
+    });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -24,7 +28,9 @@ describe('service configuration from the environment', () => {
   });
 
   it('configures Sentinel and Cluster modes', () => {
-    expect(loadServiceConfig({ KF_REDIS_MODE: 'sentinel', KF_REDIS_SENTINELS: 's1:26379,s2:26379' }).redis).toEqual({
+    expect(
+      loadServiceConfig({ KF_REDIS_MODE: 'sentinel', KF_REDIS_SENTINELS: 's1:26379,s2:26379' }).redis,
+    ).toEqual({
       mode: 'sentinel',
       sentinels: [
         { host: 's1', port: 26379 },
@@ -33,6 +39,8 @@ describe('service configuration from the environment', () => {
       name: 'mymaster',
       password: undefined,
     });
-    expect(loadServiceConfig({ KF_REDIS_MODE: 'cluster', KF_REDIS_CLUSTER_NODES: 'n1:6379' }).redis).toMatchObject({ mode: 'cluster' });
+    expect(
+      loadServiceConfig({ KF_REDIS_MODE: 'cluster', KF_REDIS_CLUSTER_NODES: 'n1:6379' }).redis,
+    ).toMatchObject({ mode: 'cluster' });
   });
 });

@@ -3,7 +3,9 @@ import { checkConfigOverrides } from './config-guardrails';
 
 describe('config guardrails', () => {
   it('accepts overrides within bounds', () => {
-    expect(() => checkConfigOverrides({ lingerMs: 10, compression: 'zstd', sessionTimeoutMs: 30_000 })).not.toThrow();
+    expect(() =>
+      checkConfigOverrides({ lingerMs: 10, compression: 'zstd', sessionTimeoutMs: 30_000 }),
+    ).not.toThrow();
   });
 
   it('names every offending field', () => {

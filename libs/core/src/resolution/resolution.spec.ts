@@ -30,7 +30,11 @@ const app: App = {
   id: 'payments-api',
   owner: 'o',
   backend: 'kafkajs',
-  topics: { 'b.topic': { produce: true, consume: false, backend: 'rdkafka' }, 'a.topic': { produce: false, consume: true }, 'gone.topic': { produce: true, consume: true } },
+  topics: {
+    'b.topic': { produce: true, consume: false, backend: 'rdkafka' },
+    'a.topic': { produce: false, consume: true },
+    'gone.topic': { produce: true, consume: true },
+  },
   configOverrides: { lingerMs: 5 },
   ...stored,
 };
