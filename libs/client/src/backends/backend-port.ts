@@ -1,0 +1,105 @@
+/**
+ * The one port every Kafka backend implements. Promise-based, in Kafka's own nouns, and small:
+ * what the routing producer/consumer need, nothing a single backend happens to offer.
+ */
+export type BackendName = 'kafkajs' | 'rdkafka';
+
+export interface BackendCapabilities {
+  /** Incremental (cooperative-sticky) rebalancing: partitions not moving keep being consumed. */
+  readonly cooperativeRebalance: boolean;
+  /** `group.instance.id`: a restarting member gets its partitions back without a rebalance. */
+  readonly staticMembership: boolean;
+  readonly transactions: boolean;
+  readonly headers: boolean;
+  readonly idempotentProducer: boolean;
+}
+
+export interface ClusterConnection {
+  readonly clusterId: string;
+  readonly bootstrapServers: readonly string[];
+  /** Client id reported to brokers (bounded: app + backend, never an instance id in metrics). */
+  readonly clientId: string;
+}
+
+export type Headers = Record<string, string | Buffer>;
+
+export interface OutgoingRecord {
+  readonly key?: string | Buffer | null;
+  readonly value: string | Buffer | null;
+  readonly headers?: Headers;
+  readonly timestamp?: number;
+}
+
+export interface RecordAck {
+  readonly partition: number;
+  readonly offset: string;
+}
+
+export interface ProducerSettings {
+  readonly lingerMs: number;
+  readonly requestTimeoutMs: number;
+  readonly compression: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+}
+
+export interface BackendProducer {
+  connect(): Promise<void>;
+  /** Sends with acks=all; resolves when every record is acknowledged, in the order given per key. */
+  send(topic: string, records: readonly OutgoingRecord[]): Promise<RecordAck[]>;
+  disconnect(): Promise<void>;
+}
+
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+export interface TopicPartitionOffset extends TopicPartition {
+  /** The next offset to read (Kafka's committed-offset convention). */
+  readonly offset: string;
+}
+
+export interface ConsumedRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: Record<string, Buffer>;
+  readonly timestamp: string;
+}
+
+export interface ConsumerSettings {
+  readonly groupId: string;
+  /** Static membership id; used only where `capabilities.staticMembership`. */
+  readonly groupInstanceId?: string;
+  readonly sessionTimeoutMs: number;
+  readonly fromBeginning: boolean;
+}
+
+export interface RebalanceListener {
+  /** Called with the partitions gained. */
+  onAssigned?(partitions: TopicPartition[]): void;
+  /** Called before partitions are taken away: the last moment to commit their progress. */
+  onRevoking?(partitions: TopicPartition[]): Promise<void>;
+}
+
+export interface BackendConsumer {
+  connect(): Promise<void>;
+  subscribe(topics: readonly string[]): Promise<void>;
+  /** Delivers records one at a time, per partition in offset order; the next waits for the handler. */
+  run(handler: (record: ConsumedRecord) => Promise<void>, listener?: RebalanceListener): Promise<void>;
+  commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  committed(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]>;
+  seek(target: TopicPartitionOffset): void;
+  pause(partitions: readonly TopicPartition[]): void;
+  resume(partitions: readonly TopicPartition[]): void;
+  assignment(): TopicPartition[];
+  disconnect(): Promise<void>;
+}
+
+export interface KafkaBackend {
+  readonly name: BackendName;
+  readonly capabilities: BackendCapabilities;
+  createProducer(cluster: ClusterConnection, settings: ProducerSettings): BackendProducer;
+  createConsumer(cluster: ClusterConnection, settings: ConsumerSettings): BackendConsumer;
+}

@@ -1,0 +1,59 @@
+import type { LibrdKafkaError, Producer } from 'node-rdkafka';
+import type { BackendProducer, ClusterConnection, OutgoingRecord, ProducerSettings, RecordAck } from '../backend-port';
+import { loadRdkafka } from './load-rdkafka';
+import { rdkafkaProducerConfig } from './rdkafka-config';
+import { mapRdkafkaError } from './rdkafka-error-mapper';
+
+type Pending = { resolve: (ack: RecordAck) => void; reject: (error: unknown) => void };
+
+export class RdkafkaProducer implements BackendProducer {
+  private readonly producer: Producer;
+
+  constructor(
+    private readonly cluster: ClusterConnection,
+    settings: ProducerSettings,
+  ) {
+    const { global, topic } = rdkafkaProducerConfig(cluster, settings);
+    this.producer = new (loadRdkafka().Producer)(global, topic);
+    // Delivery reports carry the token we passed as `opaque`: one callback settles one record.
+    this.producer.on('delivery-report', (error: LibrdKafkaError | null, report) => {
+      const pending = report.opaque as Pending | undefined;
+      if (!pending) return;
+      if (error) pending.reject(mapRdkafkaError(error, { cluster: this.cluster.clusterId, topic: report.topic }));
+      else pending.resolve({ partition: report.partition, offset: String(report.offset) });
+    });
+  }
+
+  connect(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.producer.connect({ timeout: 15_000 }, (error) =>
+        error ? reject(mapRdkafkaError(error, { cluster: this.cluster.clusterId })) : resolve(),
+      );
+    }).then(() => {
+      this.producer.setPollInterval(5);
+    });
+  }
+
+  send(topic: string, records: readonly OutgoingRecord[]): Promise<RecordAck[]> {
+    return Promise.all(
+      records.map(
+        (record) =>
+          new Promise<RecordAck>((resolve, reject) => {
+            const headers = record.headers ? Object.entries(record.headers).map(([k, v]) => ({ [k]: v })) : undefined;
+            const value = record.value === null ? null : Buffer.isBuffer(record.value) ? record.value : Buffer.from(record.value);
+            try {
+              this.producer.produce(topic, null, value, record.key ?? null, record.timestamp ?? Date.now(), { resolve, reject }, headers);
+            } catch (error) {
+              reject(mapRdkafkaError(error, { cluster: this.cluster.clusterId, topic }));
+            }
+          }),
+      ),
+    );
+  }
+
+  disconnect(): Promise<void> {
+    return new Promise((resolve) => {
+      this.producer.flush(10_000, () => this.producer.disconnect(() => resolve()));
+    });
+  }
+}

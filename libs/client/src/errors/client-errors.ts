@@ -1,0 +1,45 @@
+import { KafkaFleetError, type KafkaFleetErrorOptions } from '@kafka-fleet/core';
+
+/** What the library does about a backend error: retry it, rebuild the client first, or give up. */
+export type Remediation = 'retry' | 'reconnect' | 'fail';
+
+/** A backend (KafkaJS or librdkafka) error, classified. `cause` holds the original. */
+export class BackendError extends KafkaFleetError {
+  constructor(
+    message: string,
+    readonly remediation: Remediation,
+    options: KafkaFleetErrorOptions = {},
+  ) {
+    super(remediation === 'fail' ? 'BACKEND_ERROR' : 'UNAVAILABLE', message, { ...options, retriable: remediation !== 'fail' });
+  }
+}
+
+/** The app may not produce to / consume from this logical topic, or it is unknown to its snapshot. */
+export class TopicAccessError extends KafkaFleetError {
+  constructor(topic: string, what: 'produce' | 'consume' | 'resolve') {
+    super(
+      what === 'resolve' ? 'NOT_FOUND' : 'FORBIDDEN',
+      what === 'resolve'
+        ? `logical topic "${topic}" is not in this application's profile`
+        : `this application may not ${what} logical topic "${topic}"`,
+      { context: { topic } },
+    );
+  }
+}
+
+/** No configuration yet: the service never answered and no last-known-good copy exists. */
+export class ConfigUnavailableError extends KafkaFleetError {
+  constructor(message: string, options: KafkaFleetErrorOptions = {}) {
+    super('UNAVAILABLE', message, { retriable: true, ...options });
+  }
+}
+
+/** The producer's bounded buffer is full while a route switches: back off and retry. */
+export class BackpressureError extends KafkaFleetError {
+  constructor(topic: string, limit: number) {
+    super('UNAVAILABLE', `send buffer for "${topic}" is full (${limit} records) while its route switches`, {
+      retriable: true,
+      context: { topic, limit },
+    });
+  }
+}
