@@ -1,4 +1,4 @@
-import { adminFor, twoClusters } from '../support/stack-harness';
+import { adminFor, createTopic, twoClusters } from '../support/stack-harness';
 import { client, ConfigServiceHarness, type ServiceUnderTest } from './support/config-service-harness';
 import { clusterBody, topicName } from './fixtures';
 
@@ -51,13 +51,7 @@ describe('topic onboarding against the real clusters', () => {
 
   it('adopts an existing physical topic with the same partition count (idempotent retry)', async () => {
     const name = topicName('adopt');
-    const admin = adminFor(beta);
-    await admin.connect();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [{ topic: name, numPartitions: 4, replicationFactor: 1 }],
-    });
-    await admin.disconnect();
+    await createTopic(beta, name, 4);
     const res = await sre('POST', '/v1/topics', { name, owner: 'ledger', partitions: 4, clusterId: 'beta' });
     expect(res.status).toBe(201);
     const audit = await sre<Array<{ detail: { physical: string } }>>('GET', `/v1/audit?entity=${name}`);
@@ -66,13 +60,7 @@ describe('topic onboarding against the real clusters', () => {
 
   it('refuses a physical topic with a different partition count, storing nothing', async () => {
     const name = topicName('mismatch');
-    const admin = adminFor(beta);
-    await admin.connect();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [{ topic: name, numPartitions: 2, replicationFactor: 1 }],
-    });
-    await admin.disconnect();
+    await createTopic(beta, name, 2);
     const before = await sre<Array<unknown>>('GET', '/v1/audit?limit=1000');
     const res = await sre('POST', '/v1/topics', { name, owner: 'ledger', partitions: 8, clusterId: 'beta' });
     expect(res.status).toBe(409);
