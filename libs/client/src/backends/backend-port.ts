@@ -83,11 +83,24 @@ export interface RebalanceListener {
   onRevoking?(partitions: TopicPartition[]): Promise<void>;
 }
 
+export interface RunOptions {
+  /**
+   * Commit each record's offset once its handler resolved (default). A record whose handling was
+   * committed is never delivered again, and a partition's progress is committed before it is
+   * revoked. `false`: the caller commits with `commit()`.
+   * @default true
+   */
+  readonly autoCommit?: boolean;
+  readonly listener?: RebalanceListener;
+  /** A handler failed: the record is delivered again after a back-off (at-least-once). */
+  readonly onHandlerError?: (error: unknown, record: ConsumedRecord) => void;
+}
+
 export interface BackendConsumer {
   connect(): Promise<void>;
   subscribe(topics: readonly string[]): Promise<void>;
   /** Delivers records one at a time, per partition in offset order; the next waits for the handler. */
-  run(handler: (record: ConsumedRecord) => Promise<void>, listener?: RebalanceListener): Promise<void>;
+  run(handler: (record: ConsumedRecord) => Promise<void>, options?: RunOptions): Promise<void>;
   commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
   committed(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]>;
   seek(target: TopicPartitionOffset): void;

@@ -4,7 +4,7 @@ import type {
   ClusterConnection,
   ConsumedRecord,
   ConsumerSettings,
-  RebalanceListener,
+  RunOptions,
   TopicPartition,
   TopicPartitionOffset,
 } from '../backend-port';
@@ -46,7 +46,8 @@ export class KafkaJsConsumer implements BackendConsumer {
     await this.wrap('subscribe', () => this.consumer.subscribe({ topics: [...topics], fromBeginning: this.settings.fromBeginning }));
   }
 
-  async run(handler: (record: ConsumedRecord) => Promise<void>, listener?: RebalanceListener): Promise<void> {
+  async run(handler: (record: ConsumedRecord) => Promise<void>, options: RunOptions = {}): Promise<void> {
+    const { listener, autoCommit = true } = options;
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
       this.assigned = Object.entries(event.payload.memberAssignment).flatMap(([topic, partitions]) =>
         partitions.map((partition) => ({ topic, partition })),
@@ -61,7 +62,16 @@ export class KafkaJsConsumer implements BackendConsumer {
           for (const [k, v] of Object.entries(message.headers ?? {})) {
             if (v !== undefined) headers[k] = Buffer.isBuffer(v) ? v : Buffer.from(String(Array.isArray(v) ? v[0] : v));
           }
-          await handler({ topic, partition, offset: message.offset, key: message.key, value: message.value, headers, timestamp: message.timestamp });
+          const record = { topic, partition, offset: message.offset, key: message.key, value: message.value, headers, timestamp: message.timestamp };
+          try {
+            await handler(record);
+          } catch (error) {
+            // Rethrown: KafkaJS seeks back and redelivers the record after its retry back-off.
+            options.onHandlerError?.(error, record);
+            throw error;
+          }
+          // Awaited before the next record: KafkaJS finishes this before it rejoins a rebalance.
+          if (autoCommit) await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
         },
       }),
     );

@@ -4,7 +4,7 @@ import type {
   ClusterConnection,
   ConsumedRecord,
   ConsumerSettings,
-  RebalanceListener,
+  RunOptions,
   TopicPartition,
   TopicPartitionOffset,
 } from '../backend-port';
@@ -23,9 +23,13 @@ const REVOKE = -174;
  */
 export class RdkafkaConsumer implements BackendConsumer {
   private readonly consumer: KafkaConsumer;
-  private listener?: RebalanceListener;
+  private options: RunOptions = {};
   private running = false;
   private stopped?: Promise<void>;
+  /** The handler currently running, so a revocation waits for it before committing. */
+  private inflight: Promise<void> = Promise.resolve();
+  /** Next offset to commit per partition: advanced once a record's handler resolved. */
+  private readonly handled = new Map<string, TopicPartitionOffset>();
 
   constructor(
     private readonly cluster: ClusterConnection,
@@ -42,12 +46,15 @@ export class RdkafkaConsumer implements BackendConsumer {
     const partitions = assignment.map(({ topic, partition }) => ({ topic, partition }));
     if (error.code === ASSIGN) {
       this.consumer.incrementalAssign(assignment);
-      this.listener?.onAssigned?.(partitions);
+      this.options.listener?.onAssigned?.(partitions);
     } else if (error.code === REVOKE) {
-      // librdkafka waits for this callback to return before revoking; the commit itself is
-      // synchronous on librdkafka's side (commitSync), so it happens before the partitions move.
-      const done = this.listener?.onRevoking?.(partitions) ?? Promise.resolve();
-      void done.finally(() => this.consumer.incrementalUnassign(assignment));
+      // librdkafka keeps the partitions until we unassign them: finish the record in hand, commit
+      // what was handled on the revoked partitions synchronously, then let them go.
+      void this.inflight
+        .then(() => this.options.listener?.onRevoking?.(partitions))
+        .then(() => this.commitHandled(partitions))
+        .catch(() => undefined)
+        .finally(() => this.consumer.incrementalUnassign(assignment));
     }
   }
 
@@ -65,18 +72,46 @@ export class RdkafkaConsumer implements BackendConsumer {
     this.consumer.subscribe([...topics]);
   }
 
-  async run(handler: (record: ConsumedRecord) => Promise<void>, listener?: RebalanceListener): Promise<void> {
-    this.listener = listener;
+  async run(handler: (record: ConsumedRecord) => Promise<void>, options: RunOptions = {}): Promise<void> {
+    this.options = options;
+    const autoCommit = options.autoCommit ?? true;
     this.running = true;
     this.stopped = (async () => {
       while (this.running) {
         const batch = await this.consumeBatch(100).catch(() => [] as Message[]);
+        const failed = new Set<string>();
         for (const m of batch) {
           if (!this.running) break;
-          await handler(toRecord(m));
+          if (failed.has(keyOf(m))) continue; // a partition is replayed from its failed record
+          const record = toRecord(m);
+          this.inflight = handler(record);
+          try {
+            await this.inflight;
+          } catch (error) {
+            failed.add(keyOf(m));
+            options.onHandlerError?.(error, record);
+            this.seek({ topic: m.topic, partition: m.partition, offset: String(m.offset) });
+            continue;
+          }
+          if (autoCommit) {
+            const next = { topic: m.topic, partition: m.partition, offset: String(m.offset + 1) };
+            this.handled.set(keyOf(m), next);
+            // Asynchronous: a commit lost to a rebalance is repeated synchronously on revocation.
+            this.consumer.commit({ ...next, offset: m.offset + 1 });
+          }
         }
+        if (failed.size > 0) await new Promise((r) => setTimeout(r, 500));
       }
     })();
+  }
+
+  private commitHandled(partitions: readonly TopicPartition[]): void {
+    const offsets = partitions.flatMap((p) => {
+      const next = this.handled.get(keyOf(p));
+      this.handled.delete(keyOf(p));
+      return next ? [{ topic: next.topic, partition: next.partition, offset: Number(next.offset) }] : [];
+    });
+    if (offsets.length > 0) this.consumer.commitSync(offsets);
   }
 
   private consumeBatch(size: number): Promise<Message[]> {
@@ -120,9 +155,16 @@ export class RdkafkaConsumer implements BackendConsumer {
   async disconnect(): Promise<void> {
     this.running = false;
     await this.stopped;
+    try {
+      this.commitHandled(this.assignment());
+    } catch {
+      /* best effort: the group may already have moved on */
+    }
     await new Promise<void>((resolve) => this.consumer.disconnect(() => resolve()));
   }
 }
+
+const keyOf = (p: TopicPartition) => `${p.topic}\u0000${p.partition}`;
 
 function toRecord(m: Message): ConsumedRecord {
   const headers: Record<string, Buffer> = {};
