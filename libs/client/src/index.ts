@@ -1,2 +1,10 @@
+export * from './backends/backend-port';
+export { kafkaJsBackend } from './backends/kafkajs/kafkajs-backend';
+export { rdkafkaBackend } from './backends/rdkafka/rdkafka-backend';
 export * from './backends/kafkajs/fleet-partitioner';
 export * from './backends/kafkajs/send-completely';
+export * from './config/client-options';
+export * from './consumer/fleet-consumer';
+export * from './errors/client-errors';
+export * from './fleet-client';
+export * from './producer/fleet-producer';

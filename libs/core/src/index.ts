@@ -5,3 +5,4 @@ export * from './partitioning/murmur2-partitioner';
 export * from './resolution/change-replay';
 export * from './resolution/snapshot-builder';
 export * from './validation/validate';
+export * from './resolution/route-table';

@@ -1,0 +1,183 @@
+import { clientKey, findRoute, sameRoute, type Route } from '@kafka-fleet/core';
+import { BACKENDS } from '../backends/backend-pool';
+import type { BackendConsumer, ConsumedRecord } from '../backends/backend-port';
+import type { ResolvedOptions } from '../config/client-options';
+import { TopicAccessError } from '../errors/client-errors';
+import type { ClientMetrics } from '../metrics/client-metrics';
+import type { ConfigSource } from '../resolution/config-source';
+
+export interface EachMessagePayload {
+  /** The logical topic. */
+  readonly topic: string;
+  readonly partition: number;
+  readonly message: Omit<ConsumedRecord, 'topic' | 'partition'>;
+  readonly clusterId: string;
+  readonly physicalTopic: string;
+}
+
+export interface ConsumerConfig {
+  readonly groupId: string;
+  /** Where a group without a committed offset starts. @default true (earliest: nothing skipped) */
+  readonly fromBeginning?: boolean;
+}
+
+/** Backend consumers of one group: one per backend per physical cluster the topics live on. */
+interface Lane {
+  readonly key: string;
+  readonly routes: Route[];
+  readonly consumer: BackendConsumer;
+}
+
+/**
+ * Consumes logical topics with one consumer group. Records are handed over one at a time per
+ * partition, and a record's offset is committed once its handler resolved (at-least-once; after a
+ * commit never again). When a topic's route changes, the lanes it used are closed (committing what
+ * was handled) and it is consumed from its new place.
+ *
+ * @example
+ * const consumer = fleet.consumer({ groupId: 'receipts-indexer' });
+ * await consumer.subscribe({ topics: ['payments.receipts'] });
+ * await consumer.run({ eachMessage: async ({ topic, message }) => index(message.value) });
+ */
+export class FleetConsumer {
+  private topics: string[] = [];
+  private lanes = new Map<string, Lane>();
+  private handler?: (payload: EachMessagePayload) => Promise<void>;
+  private reconciling: Promise<void> = Promise.resolve();
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly config: ConfigSource,
+    private readonly options: ResolvedOptions,
+    private readonly metrics: ClientMetrics,
+    private readonly settings: ConsumerConfig,
+  ) {
+    this.unsubscribe = config.onChange(() => {
+      this.reconciling = this.reconciling.then(() => this.reconcile()).catch((error: unknown) => {
+        this.options.logger.error('consumer could not follow a route change', { group: settings.groupId, error: (error as Error).message });
+      });
+    });
+  }
+
+  async subscribe({ topics }: { topics: readonly string[] }): Promise<void> {
+    for (const topic of topics) this.routeOf(topic);
+    this.topics = [...new Set([...this.topics, ...topics])];
+  }
+
+  async run({ eachMessage }: { eachMessage: (payload: EachMessagePayload) => Promise<void> }): Promise<void> {
+    this.handler = eachMessage;
+    await this.reconcile();
+  }
+
+  /** Epoch consumed per logical topic (for heartbeats). */
+  appliedEpochs(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const lane of this.lanes.values()) for (const r of lane.routes) out[r.topic] = r.epoch;
+    return out;
+  }
+
+  async commitOffsets(offsets: ReadonlyArray<{ topic: string; partition: number; offset: string }>): Promise<void> {
+    for (const o of offsets) {
+      const { lane, route } = this.laneOf(o.topic);
+      await lane.consumer.commit([{ topic: route.physicalTopic, partition: o.partition, offset: o.offset }]);
+    }
+  }
+
+  seek(target: { topic: string; partition: number; offset: string }): void {
+    const { lane, route } = this.laneOf(target.topic);
+    lane.consumer.seek({ topic: route.physicalTopic, partition: target.partition, offset: target.offset });
+  }
+
+  pause(targets: ReadonlyArray<{ topic: string; partitions: number[] }>): void {
+    for (const t of targets) {
+      const { lane, route } = this.laneOf(t.topic);
+      lane.consumer.pause(t.partitions.map((partition) => ({ topic: route.physicalTopic, partition })));
+    }
+  }
+
+  resume(targets: ReadonlyArray<{ topic: string; partitions: number[] }>): void {
+    for (const t of targets) {
+      const { lane, route } = this.laneOf(t.topic);
+      lane.consumer.resume(t.partitions.map((partition) => ({ topic: route.physicalTopic, partition })));
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    this.unsubscribe();
+    await this.reconciling;
+    const lanes = [...this.lanes.values()];
+    this.lanes.clear();
+    await Promise.all(lanes.map((l) => l.consumer.disconnect()));
+  }
+
+  private routeOf(topic: string): Route {
+    const found = findRoute(this.config.snapshot(), topic, 'consume');
+    if (found.kind === 'unknown') throw new TopicAccessError(topic, 'resolve');
+    if (found.kind === 'forbidden') throw new TopicAccessError(topic, 'consume');
+    return found.route;
+  }
+
+  private laneOf(topic: string): { lane: Lane; route: Route } {
+    for (const lane of this.lanes.values()) {
+      const route = lane.routes.find((r) => r.topic === topic);
+      if (route) return { lane, route };
+    }
+    throw new TopicAccessError(topic, 'resolve');
+  }
+
+  /** Makes the running lanes match the current routes: unchanged lanes are left alone. */
+  private async reconcile(): Promise<void> {
+    if (!this.handler) return;
+    const wanted = new Map<string, Route[]>();
+    for (const topic of this.topics) {
+      const route = this.routeOf(topic);
+      wanted.set(clientKey(route), [...(wanted.get(clientKey(route)) ?? []), route]);
+    }
+    for (const [key, lane] of [...this.lanes]) {
+      const next = wanted.get(key);
+      const unchanged = next && next.length === lane.routes.length && next.every((r) => lane.routes.some((l) => sameRoute(l, r)));
+      if (unchanged) {
+        wanted.delete(key);
+        continue;
+      }
+      this.lanes.delete(key);
+      await lane.consumer.disconnect(); // commits what was handled before letting go
+      for (const r of lane.routes) this.metrics.routeSwitches.inc({ topic: r.topic });
+    }
+    for (const [key, routes] of wanted) this.lanes.set(key, await this.startLane(key, routes));
+  }
+
+  private async startLane(key: string, routes: Route[]): Promise<Lane> {
+    const { backend, clusterId, bootstrapServers } = routes[0];
+    const impl = BACKENDS[backend];
+    const consumer = impl.createConsumer(
+      { clusterId, bootstrapServers, clientId: `${this.options.appId}-${backend}` },
+      {
+        groupId: this.settings.groupId,
+        groupInstanceId: impl.capabilities.staticMembership ? `${this.options.instanceId}` : undefined,
+        sessionTimeoutMs: this.options.sessionTimeoutMs,
+        fromBeginning: this.settings.fromBeginning ?? true,
+      },
+    );
+    const logical = new Map(routes.map((r) => [r.physicalTopic, r]));
+    await consumer.connect();
+    await consumer.subscribe(routes.map((r) => r.physicalTopic));
+    await consumer.run(
+      async (record) => {
+        const route = logical.get(record.topic);
+        if (!route || !this.handler) return;
+        const labels = { topic: route.topic, cluster: clusterId, backend };
+        const end = this.metrics.consumeLatency.startTimer(labels);
+        const { topic: _physical, partition, ...message } = record;
+        await this.handler({ topic: route.topic, partition, message, clusterId, physicalTopic: record.topic });
+        end();
+        this.metrics.consumed.inc(labels);
+      },
+      {
+        listener: { onAssigned: () => this.metrics.rebalances.inc({ group: this.settings.groupId, backend }) },
+        onHandlerError: (error) => this.options.logger.warn('handler failed; the record will be redelivered', { group: this.settings.groupId, error: (error as Error).message }),
+      },
+    );
+    return { key, routes, consumer };
+  }
+}

@@ -1,0 +1,89 @@
+import type { AppSnapshot } from '@kafka-fleet/contracts';
+import { ProducerPool } from './backends/backend-pool';
+import { resolveOptions, type FleetClientOptions, type ResolvedOptions } from './config/client-options';
+import { FleetConsumer, type ConsumerConfig } from './consumer/fleet-consumer';
+import { ClientMetrics } from './metrics/client-metrics';
+import { FleetProducer } from './producer/fleet-producer';
+import { ConfigSource } from './resolution/config-source';
+import { InstanceHeartbeat } from './resolution/instance-heartbeat';
+import { ServiceApi } from './resolution/service-api';
+
+/**
+ * The entry point for application teams: logical topics in, physical clusters handled.
+ *
+ * @example
+ * const fleet = createFleetClient({ serviceUrl: 'https://kafka-fleet.internal', appId: 'payments-api', token: process.env.FLEET_TOKEN! });
+ * await fleet.connect();
+ * await fleet.producer().send({ topic: 'payments.receipts', messages: [{ key: 'customer-42', value: 'paid' }] });
+ * await fleet.disconnect();
+ */
+export class FleetClient {
+  readonly options: Readonly<ResolvedOptions>;
+  readonly metrics: ClientMetrics;
+  private readonly config: ConfigSource;
+  private readonly api: ServiceApi;
+  private readonly pool: ProducerPool;
+  private readonly heartbeat: InstanceHeartbeat;
+  private sharedProducer?: FleetProducer;
+  private readonly consumers = new Set<FleetConsumer>();
+
+  constructor(options: FleetClientOptions) {
+    this.options = resolveOptions(options);
+    this.api = new ServiceApi(this.options);
+    this.config = new ConfigSource(this.api, this.options);
+    this.metrics = new ClientMetrics(this.options.registry, () => this.config.stalenessMs());
+    this.pool = new ProducerPool(this.options);
+    this.config.onChange((next) => this.metrics.configVersion.set(next.version));
+    this.heartbeat = new InstanceHeartbeat(this.api, this.config, this.options, () => ({
+      ...Object.assign({}, ...[...this.consumers].map((c) => c.appliedEpochs())),
+      ...this.sharedProducer?.appliedEpochs(),
+    }));
+  }
+
+  /** Fetches the snapshot (or loads the last-known-good copy), starts watching and heartbeating. */
+  async connect(): Promise<AppSnapshot> {
+    const snapshot = await this.config.start();
+    this.metrics.configVersion.set(snapshot.version);
+    this.heartbeat.start();
+    return snapshot;
+  }
+
+  /** The producer (one per client: lanes and backend clients are shared by every caller). */
+  producer(): FleetProducer {
+    this.sharedProducer ??= new FleetProducer(this.config, this.pool, this.options, this.metrics);
+    return this.sharedProducer;
+  }
+
+  consumer(config: ConsumerConfig): FleetConsumer {
+    const consumer = new FleetConsumer(this.config, this.options, this.metrics, config);
+    this.consumers.add(consumer);
+    return consumer;
+  }
+
+  /** The snapshot in use and how stale it is (ms since the service last answered). */
+  configState(): { version: number; stalenessMs: number } {
+    return { version: this.config.snapshot().version, stalenessMs: this.config.stalenessMs() };
+  }
+
+  /** Refetches the snapshot now (normally the watch stream does this). */
+  refreshConfig(): Promise<void> {
+    return this.config.refresh();
+  }
+
+  /** Sends a heartbeat now (normally every `heartbeatIntervalMs`). */
+  reportNow(): Promise<boolean> {
+    return this.heartbeat.beatOnce();
+  }
+
+  /** Stops consumers (committing handled offsets), flushes producers, stops watching. */
+  async disconnect(): Promise<void> {
+    this.heartbeat.stop();
+    await Promise.all([...this.consumers].map((c) => c.disconnect()));
+    await this.pool.close();
+    await this.config.stop();
+  }
+}
+
+export function createFleetClient(options: FleetClientOptions): FleetClient {
+  return new FleetClient(options);
+}
