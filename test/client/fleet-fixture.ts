@@ -1,7 +1,12 @@
 import { createFleetClient, type FleetClient, type FleetClientOptions } from '@kafka-fleet/client';
 import { twoClusters } from '../support/stack-harness';
 import { clusterBody, topicName } from '../config-service/fixtures';
-import { APP_ID, client, ConfigServiceHarness, type ServiceUnderTest } from '../config-service/support/config-service-harness';
+import {
+  APP_ID,
+  client,
+  ConfigServiceHarness,
+  type ServiceUnderTest,
+} from '../config-service/support/config-service-harness';
 
 /**
  * A real config service (in process, real Redis), both real clusters registered, one logical topic
@@ -14,7 +19,10 @@ export class FleetFixture {
   readonly clusters = twoClusters();
   private readonly clients: FleetClient[] = [];
 
-  constructor(db: number, private readonly backend: 'kafkajs' | 'rdkafka' = 'kafkajs') {
+  constructor(
+    db: number,
+    private readonly backend: 'kafkajs' | 'rdkafka' = 'kafkajs',
+  ) {
     this.harness = new ConfigServiceHarness(db, { KF_WATCH_KEEPALIVE_MS: '1000' });
   }
 
@@ -27,8 +35,18 @@ export class FleetFixture {
     await this.startService(port);
     const sre = this.sre();
     for (const c of this.clusters) await sre('POST', '/v1/clusters', clusterBody(c));
-    await sre('POST', '/v1/topics', { name: this.topic, owner: 'payments', partitions: 6, clusterId: 'alpha' });
-    await sre('POST', '/v1/apps', { id: APP_ID, owner: 'payments', backend: this.backend, topics: { [this.topic]: { produce: true, consume: true } } });
+    await sre('POST', '/v1/topics', {
+      name: this.topic,
+      owner: 'payments',
+      partitions: 6,
+      clusterId: 'alpha',
+    });
+    await sre('POST', '/v1/apps', {
+      id: APP_ID,
+      owner: 'payments',
+      backend: this.backend,
+      topics: { [this.topic]: { produce: true, consume: true } },
+    });
   }
 
   async startService(port = 0): Promise<void> {
@@ -36,7 +54,14 @@ export class FleetFixture {
   }
 
   async fleet(extra: Partial<FleetClientOptions> = {}): Promise<FleetClient> {
-    const fleet = createFleetClient({ serviceUrl: this.service.url, appId: APP_ID, token: this.harness.tokens.app, pollIntervalMs: 1000, heartbeatIntervalMs: 1000, ...extra });
+    const fleet = createFleetClient({
+      serviceUrl: this.service.url,
+      appId: APP_ID,
+      token: this.harness.tokens.app,
+      pollIntervalMs: 1000,
+      heartbeatIntervalMs: 1000,
+      ...extra,
+    });
     this.clients.push(fleet);
     await fleet.connect();
     return fleet;
@@ -51,8 +76,12 @@ export class FleetFixture {
 
   async moveTopic(clusterId: string): Promise<void> {
     const t = (await this.sre()<{ version: number }>('GET', `/v1/topics/${this.topic}`)).body;
-    const res = await this.sre()('PUT', `/v1/topics/${this.topic}/placement`, { version: t.version, clusterId });
-    if (res.status !== 200) throw new Error(`placement change failed: ${res.status} ${JSON.stringify(res.body)}`);
+    const res = await this.sre()('PUT', `/v1/topics/${this.topic}/placement`, {
+      version: t.version,
+      clusterId,
+    });
+    if (res.status !== 200)
+      throw new Error(`placement change failed: ${res.status} ${JSON.stringify(res.body)}`);
   }
 
   async tearDown(): Promise<void> {
@@ -61,7 +90,11 @@ export class FleetFixture {
   }
 }
 
-export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+export async function until(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

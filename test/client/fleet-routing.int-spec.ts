@@ -26,12 +26,24 @@ describe('fleet client routing', () => {
     await consumer.subscribe({ topics: [fx.topic] });
     await consumer.run({ eachMessage: async ({ message }) => void got.push(message.value!.toString()) });
 
-    const first = await producer.send({ topic: fx.topic, messages: [{ key: 'k1', value: 'before-1' }, { key: 'k2', value: 'before-2' }] });
+    const first = await producer.send({
+      topic: fx.topic,
+      messages: [
+        { key: 'k1', value: 'before-1' },
+        { key: 'k2', value: 'before-2' },
+      ],
+    });
     expect(first.every((m) => m.clusterId === 'alpha' && m.epoch === 1)).toBe(true);
     expect(await highWatermarks(0, fx.topic)).toBe(2);
 
     await fx.moveTopic('beta');
-    await until('producer route switched', async () => (await producer.send({ topic: fx.topic, messages: [{ key: 'probe', value: 'probe' }] }))[0].clusterId === 'beta', 20_000);
+    await until(
+      'producer route switched',
+      async () =>
+        (await producer.send({ topic: fx.topic, messages: [{ key: 'probe', value: 'probe' }] }))[0]
+          .clusterId === 'beta',
+      20_000,
+    );
     const after = await producer.send({ topic: fx.topic, messages: [{ key: 'k1', value: 'after-1' }] });
     expect(after[0]).toMatchObject({ clusterId: 'beta', epoch: 2 });
     expect(await highWatermarks(0, fx.topic)).toBeGreaterThanOrEqual(2);
@@ -42,16 +54,27 @@ describe('fleet client routing', () => {
 
     await until('heartbeat shows epoch 2 applied', async () => {
       await fleet.reportNow();
-      const instances = (await fx.sre()<Array<{ instanceId: string; appliedEpochs: Record<string, number> }>>('GET', `/v1/instances?app=${APP_ID}`)).body;
-      return instances.some((i) => i.instanceId === fleet.options.instanceId && i.appliedEpochs[fx.topic] === 2);
+      const instances = (
+        await fx.sre()<Array<{ instanceId: string; appliedEpochs: Record<string, number> }>>(
+          'GET',
+          `/v1/instances?app=${APP_ID}`,
+        )
+      ).body;
+      return instances.some(
+        (i) => i.instanceId === fleet.options.instanceId && i.appliedEpochs[fx.topic] === 2,
+      );
     });
     const metrics = await fleet.metrics.registry.metrics();
     expect(metrics).toMatch(/kafka_fleet_client_route_switches_total\{topic="[^"]+"\} [1-9]/);
-    expect(metrics).toMatch(/kafka_fleet_client_produced_records_total\{topic="[^"]+",cluster="beta",backend="kafkajs"\}/);
+    expect(metrics).toMatch(
+      /kafka_fleet_client_produced_records_total\{topic="[^"]+",cluster="beta",backend="kafkajs"\}/,
+    );
   });
 
   it('refuses topics outside the app profile with a typed error', async () => {
     const fleet = await fx.fleet();
-    await expect(fleet.producer().send({ topic: 'not.mine', messages: [{ value: 'x' }] })).rejects.toMatchObject({ code: 'NOT_FOUND', retriable: false });
+    await expect(
+      fleet.producer().send({ topic: 'not.mine', messages: [{ value: 'x' }] }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND', retriable: false });
   });
 });

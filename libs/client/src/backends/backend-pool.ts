@@ -4,7 +4,10 @@ import type { BackendName, BackendProducer, KafkaBackend } from './backend-port'
 import { kafkaJsBackend } from './kafkajs/kafkajs-backend';
 import { rdkafkaBackend } from './rdkafka/rdkafka-backend';
 
-export const BACKENDS: Readonly<Record<BackendName, KafkaBackend>> = { kafkajs: kafkaJsBackend, rdkafka: rdkafkaBackend };
+export const BACKENDS: Readonly<Record<BackendName, KafkaBackend>> = {
+  kafkajs: kafkaJsBackend,
+  rdkafka: rdkafkaBackend,
+};
 
 /**
  * One producer per backend per physical cluster, shared by every logical topic placed there
@@ -20,8 +23,16 @@ export class ProducerPool {
     let producer = this.producers.get(key);
     if (!producer) {
       const created = BACKENDS[route.backend].createProducer(
-        { clusterId: route.clusterId, bootstrapServers: route.bootstrapServers, clientId: `${this.options.appId}-${route.backend}` },
-        { lingerMs: this.options.lingerMs, requestTimeoutMs: this.options.requestTimeoutMs, compression: this.options.compression },
+        {
+          clusterId: route.clusterId,
+          bootstrapServers: route.bootstrapServers,
+          clientId: `${this.options.appId}-${route.backend}`,
+        },
+        {
+          lingerMs: this.options.lingerMs,
+          requestTimeoutMs: this.options.requestTimeoutMs,
+          compression: this.options.compression,
+        },
       );
       producer = created.connect().then(() => created);
       producer.catch(() => this.producers.delete(key));

@@ -49,7 +49,12 @@ export interface FleetClientOptions {
 export type ResolvedOptions = Required<Omit<FleetClientOptions, 'registry' | 'lastKnownGoodFile'>> &
   Pick<FleetClientOptions, 'registry' | 'lastKnownGoodFile'>;
 
-const NOOP_LOGGER: FleetLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const NOOP_LOGGER: FleetLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 export const CLIENT_DEFAULTS = Object.freeze({
   pollIntervalMs: 30_000,

@@ -53,9 +53,14 @@ export class FleetConsumer {
     private readonly settings: ConsumerConfig,
   ) {
     this.unsubscribe = config.onChange(() => {
-      this.reconciling = this.reconciling.then(() => this.reconcile()).catch((error: unknown) => {
-        this.options.logger.error('consumer could not follow a route change', { group: settings.groupId, error: (error as Error).message });
-      });
+      this.reconciling = this.reconciling
+        .then(() => this.reconcile())
+        .catch((error: unknown) => {
+          this.options.logger.error('consumer could not follow a route change', {
+            group: settings.groupId,
+            error: (error as Error).message,
+          });
+        });
     });
   }
 
@@ -76,7 +81,9 @@ export class FleetConsumer {
     return out;
   }
 
-  async commitOffsets(offsets: ReadonlyArray<{ topic: string; partition: number; offset: string }>): Promise<void> {
+  async commitOffsets(
+    offsets: ReadonlyArray<{ topic: string; partition: number; offset: string }>,
+  ): Promise<void> {
     for (const o of offsets) {
       const { lane, route } = this.laneOf(o.topic);
       await lane.consumer.commit([{ topic: route.physicalTopic, partition: o.partition, offset: o.offset }]);
@@ -135,7 +142,10 @@ export class FleetConsumer {
     }
     for (const [key, lane] of [...this.lanes]) {
       const next = wanted.get(key);
-      const unchanged = next && next.length === lane.routes.length && next.every((r) => lane.routes.some((l) => sameRoute(l, r)));
+      const unchanged =
+        next &&
+        next.length === lane.routes.length &&
+        next.every((r) => lane.routes.some((l) => sameRoute(l, r)));
       if (unchanged) {
         wanted.delete(key);
         continue;
@@ -169,13 +179,25 @@ export class FleetConsumer {
         const labels = { topic: route.topic, cluster: clusterId, backend };
         const end = this.metrics.consumeLatency.startTimer(labels);
         const { topic: _physical, partition, ...message } = record;
-        await this.handler({ topic: route.topic, partition, message, clusterId, physicalTopic: record.topic });
+        await this.handler({
+          topic: route.topic,
+          partition,
+          message,
+          clusterId,
+          physicalTopic: record.topic,
+        });
         end();
         this.metrics.consumed.inc(labels);
       },
       {
-        listener: { onAssigned: () => this.metrics.rebalances.inc({ group: this.settings.groupId, backend }) },
-        onHandlerError: (error) => this.options.logger.warn('handler failed; the record will be redelivered', { group: this.settings.groupId, error: (error as Error).message }),
+        listener: {
+          onAssigned: () => this.metrics.rebalances.inc({ group: this.settings.groupId, backend }),
+        },
+        onHandlerError: (error) =>
+          this.options.logger.warn('handler failed; the record will be redelivered', {
+            group: this.settings.groupId,
+            error: (error as Error).message,
+          }),
       },
     );
     return { key, routes, consumer };

@@ -10,7 +10,10 @@ export class BackendError extends KafkaFleetError {
     readonly remediation: Remediation,
     options: KafkaFleetErrorOptions = {},
   ) {
-    super(remediation === 'fail' ? 'BACKEND_ERROR' : 'UNAVAILABLE', message, { ...options, retriable: remediation !== 'fail' });
+    super(remediation === 'fail' ? 'BACKEND_ERROR' : 'UNAVAILABLE', message, {
+      ...options,
+      retriable: remediation !== 'fail',
+    });
   }
 }
 

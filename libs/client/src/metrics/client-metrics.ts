@@ -16,10 +16,18 @@ export class ClientMetrics {
   readonly routeSwitches: Counter<'topic'>;
   readonly rebalances: Counter<'group' | 'backend'>;
 
-  constructor(readonly registry: Registry = new Registry(), staleness: () => number = () => 0) {
+  constructor(
+    readonly registry: Registry = new Registry(),
+    staleness: () => number = () => 0,
+  ) {
     const registers = [registry];
     const labels = ['topic', 'cluster', 'backend'] as const;
-    this.produced = new Counter({ name: 'kafka_fleet_client_produced_records_total', help: 'Records acknowledged by the cluster', labelNames: labels, registers });
+    this.produced = new Counter({
+      name: 'kafka_fleet_client_produced_records_total',
+      help: 'Records acknowledged by the cluster',
+      labelNames: labels,
+      registers,
+    });
     this.produceLatency = new Histogram({
       name: 'kafka_fleet_client_produce_duration_seconds',
       help: 'Time from send() to acknowledgement of the batch',
@@ -27,7 +35,12 @@ export class ClientMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
       registers,
     });
-    this.consumed = new Counter({ name: 'kafka_fleet_client_consumed_records_total', help: 'Records handed to the application and handled', labelNames: labels, registers });
+    this.consumed = new Counter({
+      name: 'kafka_fleet_client_consumed_records_total',
+      help: 'Records handed to the application and handled',
+      labelNames: labels,
+      registers,
+    });
     this.consumeLatency = new Histogram({
       name: 'kafka_fleet_client_handler_duration_seconds',
       help: 'Time the application handler took per record',
@@ -35,14 +48,23 @@ export class ClientMetrics {
       buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
       registers,
     });
-    this.errors = new Counter({ name: 'kafka_fleet_client_errors_total', help: 'Errors by code', labelNames: ['code', 'backend'], registers });
+    this.errors = new Counter({
+      name: 'kafka_fleet_client_errors_total',
+      help: 'Errors by code',
+      labelNames: ['code', 'backend'],
+      registers,
+    });
     this.remediations = new Counter({
       name: 'kafka_fleet_client_remediations_total',
       help: 'Automatic remediations: retries and client rebuilds',
       labelNames: ['action', 'backend'],
       registers,
     });
-    this.configVersion = new Gauge({ name: 'kafka_fleet_client_config_version', help: 'Config version of the snapshot in use', registers });
+    this.configVersion = new Gauge({
+      name: 'kafka_fleet_client_config_version',
+      help: 'Config version of the snapshot in use',
+      registers,
+    });
     this.configStaleness = new Gauge({
       name: 'kafka_fleet_client_config_staleness_seconds',
       help: 'Seconds since the config service last answered',
@@ -52,7 +74,17 @@ export class ClientMetrics {
         this.set(Number.isFinite(ms) ? ms / 1000 : -1);
       },
     });
-    this.routeSwitches = new Counter({ name: 'kafka_fleet_client_route_switches_total', help: 'Route changes applied (placement, epoch or backend)', labelNames: ['topic'], registers });
-    this.rebalances = new Counter({ name: 'kafka_fleet_client_rebalances_total', help: 'Consumer group assignments received', labelNames: ['group', 'backend'], registers });
+    this.routeSwitches = new Counter({
+      name: 'kafka_fleet_client_route_switches_total',
+      help: 'Route changes applied (placement, epoch or backend)',
+      labelNames: ['topic'],
+      registers,
+    });
+    this.rebalances = new Counter({
+      name: 'kafka_fleet_client_rebalances_total',
+      help: 'Consumer group assignments received',
+      labelNames: ['group', 'backend'],
+      registers,
+    });
   }
 }

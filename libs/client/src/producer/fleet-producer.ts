@@ -56,7 +56,9 @@ export class FleetProducer {
   }
 
   /** Sends to several logical topics at once. */
-  async sendBatch(batch: { topicMessages: ReadonlyArray<{ topic: string; messages: readonly FleetMessage[] }> }): Promise<RecordMetadata[]> {
+  async sendBatch(batch: {
+    topicMessages: ReadonlyArray<{ topic: string; messages: readonly FleetMessage[] }>;
+  }): Promise<RecordMetadata[]> {
     return (await Promise.all(batch.topicMessages.map((t) => this.send(t)))).flat();
   }
 
@@ -73,7 +75,11 @@ export class FleetProducer {
       if (found.kind === 'forbidden') throw new TopicAccessError(topic, 'produce');
       lane = new TopicLane(found.route, this.options.maxBufferedRecords, (from, to) => {
         this.metrics.routeSwitches.inc({ topic });
-        this.options.logger.info('producer route switched', { topic, from: `${from.clusterId}/${from.backend}@${from.epoch}`, to: `${to.clusterId}/${to.backend}@${to.epoch}` });
+        this.options.logger.info('producer route switched', {
+          topic,
+          from: `${from.clusterId}/${from.backend}@${from.epoch}`,
+          to: `${to.clusterId}/${to.backend}@${to.epoch}`,
+        });
       });
       this.lanes.set(topic, lane);
     }
@@ -89,11 +95,18 @@ export class FleetProducer {
         const acks = await producer.send(route.physicalTopic, messages);
         end();
         this.metrics.produced.inc(labels, messages.length);
-        return acks.map((a) => ({ topic: route.topic, partition: a.partition, offset: a.offset, clusterId: route.clusterId, epoch: route.epoch }));
+        return acks.map((a) => ({
+          topic: route.topic,
+          partition: a.partition,
+          offset: a.offset,
+          clusterId: route.clusterId,
+          epoch: route.epoch,
+        }));
       } catch (error) {
         const classified = error instanceof BackendError ? error : undefined;
         this.metrics.errors.inc({ code: classified?.code ?? 'INTERNAL', backend: route.backend });
-        if (!classified || classified.remediation === 'fail' || attempt >= this.options.maxSendRetries) throw error;
+        if (!classified || classified.remediation === 'fail' || attempt >= this.options.maxSendRetries)
+          throw error;
         this.metrics.remediations.inc({ action: classified.remediation, backend: route.backend });
         if (classified.remediation === 'reconnect') await this.pool.rebuild(route);
         await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 5000)));

@@ -43,7 +43,8 @@ export class TopicLane {
   /** Runs `send` on the current route once any switch has drained; `count` records count against the buffer. */
   async run<T>(count: number, send: (route: Route) => Promise<T>): Promise<T> {
     while (this.switching) {
-      if (this.waiting + count > this.maxBuffered) throw new BackpressureError(this.route.topic, this.maxBuffered);
+      if (this.waiting + count > this.maxBuffered)
+        throw new BackpressureError(this.route.topic, this.maxBuffered);
       this.waiting += count;
       try {
         await this.switching;

@@ -34,12 +34,21 @@ export class ConfigSource {
       await this.refresh();
     } catch (error) {
       const saved = this.loadLastKnownGood();
-      if (!saved) throw new ConfigUnavailableError('no configuration: the service is unreachable and no last-known-good copy exists', { cause: error });
+      if (!saved)
+        throw new ConfigUnavailableError(
+          'no configuration: the service is unreachable and no last-known-good copy exists',
+          { cause: error },
+        );
       this.current = saved;
-      this.options.logger.warn('config service unreachable; routing from the last-known-good snapshot', { version: saved.version });
+      this.options.logger.warn('config service unreachable; routing from the last-known-good snapshot', {
+        version: saved.version,
+      });
     }
     this.watching = this.watchLoop();
-    this.pollTimer = setInterval(() => void this.refresh().catch(() => undefined), this.options.pollIntervalMs);
+    this.pollTimer = setInterval(
+      () => void this.refresh().catch(() => undefined),
+      this.options.pollIntervalMs,
+    );
     this.pollTimer.unref();
     return this.snapshot();
   }
@@ -131,7 +140,10 @@ export class ConfigSource {
       writeFileSync(`${file}.tmp`, JSON.stringify(snapshot));
       renameSync(`${file}.tmp`, file);
     } catch (error) {
-      this.options.logger.warn('could not save the last-known-good snapshot', { file, error: (error as Error).message });
+      this.options.logger.warn('could not save the last-known-good snapshot', {
+        file,
+        error: (error as Error).message,
+      });
     }
   }
 

@@ -16,7 +16,8 @@ export class ServiceApi {
       headers: this.headers(etag ? { 'if-none-match': etag } : {}),
     });
     if (res.status === 304) return undefined;
-    if (!res.ok) throw new ConfigUnavailableError(`snapshot request answered ${res.status}: ${await res.text()}`);
+    if (!res.ok)
+      throw new ConfigUnavailableError(`snapshot request answered ${res.status}: ${await res.text()}`);
     return { snapshot: (await res.json()) as AppSnapshot, etag: res.headers.get('etag') ?? '' };
   }
 
@@ -41,9 +42,14 @@ export class ServiceApi {
 
   private async fetch(path: string, init: RequestInit): Promise<Response> {
     try {
-      return await fetch(`${this.options.serviceUrl}${path}`, { ...init, signal: AbortSignal.timeout(this.options.serviceTimeoutMs) });
+      return await fetch(`${this.options.serviceUrl}${path}`, {
+        ...init,
+        signal: AbortSignal.timeout(this.options.serviceTimeoutMs),
+      });
     } catch (error) {
-      throw new ConfigUnavailableError(`config service unreachable: ${(error as Error).message}`, { cause: error });
+      throw new ConfigUnavailableError(`config service unreachable: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
 }

@@ -8,7 +8,18 @@ const snapshot: AppSnapshot = {
   configOverrides: {},
   clusters: [],
   topics: [
-    { topic: 'orders', clusterId: 'alpha', physicalTopic: 'orders.v1', bootstrapServers: ['a:1'], epoch: 3, partitions: 6, state: 'stable', produce: true, consume: false, backend: 'rdkafka' },
+    {
+      topic: 'orders',
+      clusterId: 'alpha',
+      physicalTopic: 'orders.v1',
+      bootstrapServers: ['a:1'],
+      epoch: 3,
+      partitions: 6,
+      state: 'stable',
+      produce: true,
+      consume: false,
+      backend: 'rdkafka',
+    },
   ],
 };
 
@@ -17,7 +28,15 @@ describe('route table', () => {
     const found = findRoute(snapshot, 'orders', 'produce');
     expect(found).toEqual({
       kind: 'ok',
-      route: { topic: 'orders', clusterId: 'alpha', bootstrapServers: ['a:1'], physicalTopic: 'orders.v1', epoch: 3, backend: 'rdkafka', partitions: 6 },
+      route: {
+        topic: 'orders',
+        clusterId: 'alpha',
+        bootstrapServers: ['a:1'],
+        physicalTopic: 'orders.v1',
+        epoch: 3,
+        backend: 'rdkafka',
+        partitions: 6,
+      },
     });
   });
 

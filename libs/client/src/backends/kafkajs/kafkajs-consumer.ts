@@ -34,7 +34,11 @@ export class KafkaJsConsumer implements BackendConsumer {
 
   private wrap<T>(what: string, run: () => Promise<T>): Promise<T> {
     return run().catch((error: unknown) => {
-      throw mapKafkaJsError(error, { cluster: this.cluster.clusterId, group: this.settings.groupId, op: what });
+      throw mapKafkaJsError(error, {
+        cluster: this.cluster.clusterId,
+        group: this.settings.groupId,
+        op: what,
+      });
     });
   }
 
@@ -43,7 +47,9 @@ export class KafkaJsConsumer implements BackendConsumer {
   }
 
   async subscribe(topics: readonly string[]): Promise<void> {
-    await this.wrap('subscribe', () => this.consumer.subscribe({ topics: [...topics], fromBeginning: this.settings.fromBeginning }));
+    await this.wrap('subscribe', () =>
+      this.consumer.subscribe({ topics: [...topics], fromBeginning: this.settings.fromBeginning }),
+    );
   }
 
   async run(handler: (record: ConsumedRecord) => Promise<void>, options: RunOptions = {}): Promise<void> {
@@ -60,9 +66,18 @@ export class KafkaJsConsumer implements BackendConsumer {
         eachMessage: async ({ topic, partition, message }) => {
           const headers: Record<string, Buffer> = {};
           for (const [k, v] of Object.entries(message.headers ?? {})) {
-            if (v !== undefined) headers[k] = Buffer.isBuffer(v) ? v : Buffer.from(String(Array.isArray(v) ? v[0] : v));
+            if (v !== undefined)
+              headers[k] = Buffer.isBuffer(v) ? v : Buffer.from(String(Array.isArray(v) ? v[0] : v));
           }
-          const record = { topic, partition, offset: message.offset, key: message.key, value: message.value, headers, timestamp: message.timestamp };
+          const record = {
+            topic,
+            partition,
+            offset: message.offset,
+            key: message.key,
+            value: message.value,
+            headers,
+            timestamp: message.timestamp,
+          };
           try {
             await handler(record);
           } catch (error) {
@@ -71,7 +86,10 @@ export class KafkaJsConsumer implements BackendConsumer {
             throw error;
           }
           // Awaited before the next record: KafkaJS finishes this before it rejoins a rebalance.
-          if (autoCommit) await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+          if (autoCommit)
+            await this.consumer.commitOffsets([
+              { topic, partition, offset: (BigInt(message.offset) + 1n).toString() },
+            ]);
         },
       }),
     );

@@ -18,7 +18,13 @@ const BY_NAME: Record<string, Remediation> = {
 
 export function mapKafkaJsError(error: unknown, context: Record<string, string>): BackendError {
   if (error instanceof BackendError) return error;
-  const e = error as { name?: string; message?: string; retriable?: boolean; type?: string; cause?: { name?: string } };
+  const e = error as {
+    name?: string;
+    message?: string;
+    retriable?: boolean;
+    type?: string;
+    cause?: { name?: string };
+  };
   const byCause = e.cause?.name ? BY_NAME[e.cause.name] : undefined;
   const remediation = BY_NAME[e.name ?? ''] ?? byCause ?? (e.retriable ? 'retry' : 'fail');
   return new BackendError(`kafkajs: ${e.message ?? String(error)}`, remediation, {

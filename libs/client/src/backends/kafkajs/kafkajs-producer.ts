@@ -1,5 +1,11 @@
 import { Kafka, type Message, type Producer } from 'kafkajs';
-import type { BackendProducer, ClusterConnection, OutgoingRecord, ProducerSettings, RecordAck } from '../backend-port';
+import type {
+  BackendProducer,
+  ClusterConnection,
+  OutgoingRecord,
+  ProducerSettings,
+  RecordAck,
+} from '../backend-port';
 import { createFleetPartitioner } from './fleet-partitioner';
 import { KAFKAJS_COMPRESSION, kafkaJsClientConfig } from './kafkajs-config';
 import { mapKafkaJsError } from './kafkajs-error-mapper';
@@ -28,11 +34,22 @@ export class KafkaJsProducer implements BackendProducer {
   }
 
   async send(topic: string, records: readonly OutgoingRecord[]): Promise<RecordAck[]> {
-    const messages: Message[] = records.map((r) => ({ key: r.key ?? null, value: r.value, headers: r.headers, timestamp: r.timestamp?.toString() }));
+    const messages: Message[] = records.map((r) => ({
+      key: r.key ?? null,
+      value: r.value,
+      headers: r.headers,
+      timestamp: r.timestamp?.toString(),
+    }));
     try {
       const { acks } = await sendCompletely(
         (record) => this.producer.send(record),
-        { topic, acks: -1, timeout: this.settings.requestTimeoutMs, compression: KAFKAJS_COMPRESSION[this.settings.compression], messages },
+        {
+          topic,
+          acks: -1,
+          timeout: this.settings.requestTimeoutMs,
+          compression: KAFKAJS_COMPRESSION[this.settings.compression],
+          messages,
+        },
         this.chosen,
       );
       return messages.map((m) => acks.get(m) ?? { partition: -1, offset: '-1' });

@@ -16,7 +16,11 @@ export async function sendCompletely(
   record: ProducerRecord,
   chosen: WeakMap<Message, number>,
   maxRounds = 5,
-): Promise<{ metadata: RecordMetadata[]; resent: number; acks: Map<Message, { partition: number; offset: string }> }> {
+): Promise<{
+  metadata: RecordMetadata[];
+  resent: number;
+  acks: Map<Message, { partition: number; offset: string }>;
+}> {
   const metadata: RecordMetadata[] = [];
   const acks = new Map<Message, { partition: number; offset: string }>();
   const original = new Map<Message, Message>(record.messages.map((m) => [m, m]));
@@ -25,7 +29,9 @@ export async function sendCompletely(
   for (let round = 1; round <= maxRounds; round++) {
     const result = await send({ ...record, messages: pending });
     metadata.push(...result);
-    const base = new Map(result.filter((r) => r.topicName === record.topic).map((r) => [r.partition, r.baseOffset]));
+    const base = new Map(
+      result.filter((r) => r.topicName === record.topic).map((r) => [r.partition, r.baseOffset]),
+    );
     // KafkaJS reports one base offset per partition; records of a partition follow it in send order.
     const next = new Map<number, bigint>();
     for (const m of pending) {

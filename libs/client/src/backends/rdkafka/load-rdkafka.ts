@@ -14,9 +14,13 @@ export function loadRdkafka(): typeof RdKafka {
     loaded = require('node-rdkafka') as typeof RdKafka;
     return loaded;
   } catch (error) {
-    throw new KafkaFleetError('BACKEND_ERROR', 'the rdkafka backend needs the node-rdkafka package, which failed to load', {
-      cause: error,
-      context: { backend: 'rdkafka' },
-    });
+    throw new KafkaFleetError(
+      'BACKEND_ERROR',
+      'the rdkafka backend needs the node-rdkafka package, which failed to load',
+      {
+        cause: error,
+        context: { backend: 'rdkafka' },
+      },
+    );
   }
 }

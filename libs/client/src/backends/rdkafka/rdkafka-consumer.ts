@@ -1,4 +1,9 @@
-import type { KafkaConsumer, LibrdKafkaError, Message, TopicPartition as RdTopicPartition } from 'node-rdkafka';
+import type {
+  KafkaConsumer,
+  LibrdKafkaError,
+  Message,
+  TopicPartition as RdTopicPartition,
+} from 'node-rdkafka';
 import type {
   BackendConsumer,
   ClusterConnection,
@@ -37,7 +42,11 @@ export class RdkafkaConsumer implements BackendConsumer {
   ) {
     const { global, topic } = rdkafkaConsumerConfig(cluster, settings);
     this.consumer = new (loadRdkafka().KafkaConsumer)(
-      { ...global, rebalance_cb: (error: LibrdKafkaError, assignment: RdTopicPartition[]) => this.onRebalance(error, assignment) },
+      {
+        ...global,
+        rebalance_cb: (error: LibrdKafkaError, assignment: RdTopicPartition[]) =>
+          this.onRebalance(error, assignment),
+      },
       topic,
     );
   }
@@ -59,12 +68,15 @@ export class RdkafkaConsumer implements BackendConsumer {
   }
 
   private fail(op: string) {
-    return (error: unknown) => mapRdkafkaError(error, { cluster: this.cluster.clusterId, group: this.settings.groupId, op });
+    return (error: unknown) =>
+      mapRdkafkaError(error, { cluster: this.cluster.clusterId, group: this.settings.groupId, op });
   }
 
   connect(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.consumer.connect({ timeout: 15_000 }, (error) => (error ? reject(this.fail('connect')(error)) : resolve()));
+      this.consumer.connect({ timeout: 15_000 }, (error) =>
+        error ? reject(this.fail('connect')(error)) : resolve(),
+      );
     });
   }
 
@@ -122,7 +134,9 @@ export class RdkafkaConsumer implements BackendConsumer {
 
   async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
     try {
-      this.consumer.commitSync(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: Number(o.offset) })));
+      this.consumer.commitSync(
+        offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: Number(o.offset) })),
+      );
     } catch (error) {
       throw this.fail('commit')(error);
     }
@@ -131,13 +145,25 @@ export class RdkafkaConsumer implements BackendConsumer {
   committed(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
     return new Promise((resolve, reject) => {
       this.consumer.committed([...partitions], 10_000, (error, result) =>
-        error ? reject(this.fail('committed')(error)) : resolve(result.map((r) => ({ topic: r.topic, partition: r.partition, offset: String(r.offset ?? -1001) }))),
+        error
+          ? reject(this.fail('committed')(error))
+          : resolve(
+              result.map((r) => ({
+                topic: r.topic,
+                partition: r.partition,
+                offset: String(r.offset ?? -1001),
+              })),
+            ),
       );
     });
   }
 
   seek(target: TopicPartitionOffset): void {
-    this.consumer.seek({ topic: target.topic, partition: target.partition, offset: Number(target.offset) }, 5000, () => undefined);
+    this.consumer.seek(
+      { topic: target.topic, partition: target.partition, offset: Number(target.offset) },
+      5000,
+      () => undefined,
+    );
   }
 
   pause(partitions: readonly TopicPartition[]): void {

@@ -23,7 +23,9 @@ const BY_CODE: Record<number, Remediation> = {
 export function mapRdkafkaError(error: unknown, context: Record<string, string>): BackendError {
   if (error instanceof BackendError) return error;
   const e = error as { code?: number; message?: string; isRetriable?: boolean; isFatal?: boolean };
-  const remediation = (e.code !== undefined ? BY_CODE[e.code] : undefined) ?? (e.isFatal ? 'fail' : e.isRetriable ? 'retry' : 'fail');
+  const remediation =
+    (e.code !== undefined ? BY_CODE[e.code] : undefined) ??
+    (e.isFatal ? 'fail' : e.isRetriable ? 'retry' : 'fail');
   return new BackendError(`rdkafka: ${e.message ?? String(error)}`, remediation, {
     cause: error,
     context: { backend: 'rdkafka', ...context, kafkaError: String(e.code ?? 'unknown') },

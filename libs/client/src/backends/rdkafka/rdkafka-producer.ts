@@ -1,5 +1,11 @@
 import type { LibrdKafkaError, Producer } from 'node-rdkafka';
-import type { BackendProducer, ClusterConnection, OutgoingRecord, ProducerSettings, RecordAck } from '../backend-port';
+import type {
+  BackendProducer,
+  ClusterConnection,
+  OutgoingRecord,
+  ProducerSettings,
+  RecordAck,
+} from '../backend-port';
 import { loadRdkafka } from './load-rdkafka';
 import { rdkafkaProducerConfig } from './rdkafka-config';
 import { mapRdkafkaError } from './rdkafka-error-mapper';
@@ -19,7 +25,8 @@ export class RdkafkaProducer implements BackendProducer {
     this.producer.on('delivery-report', (error: LibrdKafkaError | null, report) => {
       const pending = report.opaque as Pending | undefined;
       if (!pending) return;
-      if (error) pending.reject(mapRdkafkaError(error, { cluster: this.cluster.clusterId, topic: report.topic }));
+      if (error)
+        pending.reject(mapRdkafkaError(error, { cluster: this.cluster.clusterId, topic: report.topic }));
       else pending.resolve({ partition: report.partition, offset: String(report.offset) });
     });
   }
@@ -39,10 +46,25 @@ export class RdkafkaProducer implements BackendProducer {
       records.map(
         (record) =>
           new Promise<RecordAck>((resolve, reject) => {
-            const headers = record.headers ? Object.entries(record.headers).map(([k, v]) => ({ [k]: v })) : undefined;
-            const value = record.value === null ? null : Buffer.isBuffer(record.value) ? record.value : Buffer.from(record.value);
+            const headers = record.headers
+              ? Object.entries(record.headers).map(([k, v]) => ({ [k]: v }))
+              : undefined;
+            const value =
+              record.value === null
+                ? null
+                : Buffer.isBuffer(record.value)
+                  ? record.value
+                  : Buffer.from(record.value);
             try {
-              this.producer.produce(topic, null, value, record.key ?? null, record.timestamp ?? Date.now(), { resolve, reject }, headers);
+              this.producer.produce(
+                topic,
+                null,
+                value,
+                record.key ?? null,
+                record.timestamp ?? Date.now(),
+                { resolve, reject },
+                headers,
+              );
             } catch (error) {
               reject(mapRdkafkaError(error, { cluster: this.cluster.clusterId, topic }));
             }
