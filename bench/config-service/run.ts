@@ -1,17 +1,17 @@
-import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import Redis from 'ioredis';
 import { buildSnapshot } from '@kafka-fleet/core';
 import { FleetRepository } from '../../apps/config-service/src/storage/fleet.repository';
 import { loadServiceConfig } from '../../apps/config-service/src/config/service-config';
-import { waitFor } from '../../tools/stack/process-control';
 import { defineStack } from '../../tools/stack/stack-definition';
 import { stackUp } from '../../tools/stack/stack-control';
 import { hammer, percentile } from './http-load';
 import { seedFleet } from './seed-fleet';
 import { watchFanout } from './watch-fanout';
 import { writeBenchmarkSection } from '../benchmarks-file';
+import { startServiceProcess } from '../service-process';
 
 /**
  * `npm run bench:config-service` — seeds 100 clusters, 25,000 topics and 1,000 apps into the
@@ -54,7 +54,9 @@ async function main(): Promise<void> {
   buildTimes.sort((a, b) => a - b);
 
   const token = randomBytes(24).toString('base64url');
-  const service = await startService(stack.rootDir, redisUrl, token);
+  const service = await startServiceProcess(stack.rootDir, SERVICE_PORT, redisUrl, [
+    { name: 'bench', role: 'operator', token },
+  ]);
   const auth = { authorization: `Bearer ${token}` };
   const base = `http://127.0.0.1:${SERVICE_PORT}`;
   try {
@@ -131,28 +133,6 @@ async function main(): Promise<void> {
 
 async function usedMemory(redis: Redis): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
-}
-
-async function startService(rootDir: string, redisUrl: string, token: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [resolve(rootDir, 'dist/apps/config-service/src/main.js')], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      KF_PORT: String(SERVICE_PORT),
-      KF_REDIS_URL: redisUrl,
-      KF_SYNC_INTERVAL_MS: '0',
-      KF_LOG_LEVEL: 'warn',
-      KF_AUTH_TOKENS: JSON.stringify([
-        { name: 'bench', role: 'operator', sha256: createHash('sha256').update(token).digest('hex') },
-      ]),
-    },
-  });
-  await waitFor(
-    'bench config service',
-    async () => (await fetch(`http://127.0.0.1:${SERVICE_PORT}/health/live`)).ok,
-    30_000,
-  );
-  return child;
 }
 
 async function startBare(): Promise<ChildProcess> {

@@ -97,8 +97,10 @@ describe.each([kafkaJsBackend, rdkafkaBackend].map((b) => [b.name, b] as const))
       const topic = uniqueTopic(backend.name);
       await createTopic(cluster, topic, 6);
       const { acks, records } = await produce(topic, 200);
-      expect(acks).toHaveLength(200);
-      acks.forEach((ack, i) => expect(ack.partition).toBe(partitionForKey(String(records[i].key), 6)));
+      // One acknowledgement per partition written, exactly the partitions the keys hash to.
+      const expectedPartitions = [...new Set(records.map((r) => partitionForKey(String(r.key), 6)))].sort();
+      expect(acks.map((a) => a.partition).sort()).toEqual(expectedPartitions);
+      expect(acks.every((a) => Number(a.baseOffset) >= 0)).toBe(true);
       const got = await consumeAll(consumer(group(topic)), topic, 200);
       expect(got).toHaveLength(200);
       expect(got.map((r) => r.headers['x-source']?.toString())).toEqual(Array(200).fill('conformance'));

@@ -30,9 +30,10 @@ export interface OutgoingRecord {
   readonly timestamp?: number;
 }
 
-export interface RecordAck {
+/** One partition's acknowledgement of a send: the offset of its first record in this send. */
+export interface PartitionAck {
   readonly partition: number;
-  readonly offset: string;
+  readonly baseOffset: string;
 }
 
 export interface ProducerSettings {
@@ -43,8 +44,11 @@ export interface ProducerSettings {
 
 export interface BackendProducer {
   connect(): Promise<void>;
-  /** Sends with acks=all; resolves when every record is acknowledged, in the order given per key. */
-  send(topic: string, records: readonly OutgoingRecord[]): Promise<RecordAck[]>;
+  /**
+   * Sends with acks=all; resolves when every record is acknowledged (per key in the order given),
+   * with one entry per partition written, like KafkaJS's own `send()`.
+   */
+  send(topic: string, records: readonly OutgoingRecord[]): Promise<PartitionAck[]>;
   disconnect(): Promise<void>;
 }
 
@@ -77,8 +81,11 @@ export interface ConsumerSettings {
 }
 
 export interface RebalanceListener {
-  /** Called with the partitions gained. */
-  onAssigned?(partitions: TopicPartition[]): void;
+  /**
+   * Called with the partitions gained; `rebalanceMs` is how long the member waited for them (since
+   * it joined or since its last revocation).
+   */
+  onAssigned?(partitions: TopicPartition[], info: { rebalanceMs: number }): void;
   /** Called before partitions are taken away: the last moment to commit their progress. */
   onRevoking?(partitions: TopicPartition[]): Promise<void>;
 }

@@ -191,7 +191,12 @@ export class FleetConsumer {
       },
       {
         listener: {
-          onAssigned: () => this.metrics.rebalances.inc({ group: this.settings.groupId, backend }),
+          onAssigned: (_partitions, { rebalanceMs }) => {
+            const labels = { group: this.settings.groupId, backend };
+            this.metrics.rebalances.inc(labels);
+            this.metrics.rebalanceDuration.observe(labels, rebalanceMs / 1000);
+            this.metrics.unassignedTime.inc(labels, rebalanceMs / 1000);
+          },
         },
         onHandlerError: (error) =>
           this.options.logger.warn('handler failed; the record will be redelivered', {

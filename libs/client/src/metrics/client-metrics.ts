@@ -15,6 +15,8 @@ export class ClientMetrics {
   readonly configStaleness: Gauge;
   readonly routeSwitches: Counter<'topic'>;
   readonly rebalances: Counter<'group' | 'backend'>;
+  readonly rebalanceDuration: Histogram<'group' | 'backend'>;
+  readonly unassignedTime: Counter<'group' | 'backend'>;
 
   constructor(
     readonly registry: Registry = new Registry(),
@@ -78,6 +80,19 @@ export class ClientMetrics {
       name: 'kafka_fleet_client_route_switches_total',
       help: 'Route changes applied (placement, epoch or backend)',
       labelNames: ['topic'],
+      registers,
+    });
+    this.rebalanceDuration = new Histogram({
+      name: 'kafka_fleet_client_rebalance_duration_seconds',
+      help: 'How long a group member waited for its assignment in a rebalance',
+      labelNames: ['group', 'backend'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    });
+    this.unassignedTime = new Counter({
+      name: 'kafka_fleet_client_time_without_assignment_seconds_total',
+      help: 'Time group members spent waiting for partitions (joining or rebalancing)',
+      labelNames: ['group', 'backend'],
       registers,
     });
     this.rebalances = new Counter({

@@ -15,10 +15,12 @@ export interface FleetMessage {
   readonly timestamp?: number;
 }
 
+/** One partition written by a send (KafkaJS's shape), plus where it physically went. */
 export interface RecordMetadata {
   readonly topic: string;
   readonly partition: number;
-  readonly offset: string;
+  /** Offset of the first record this send wrote to the partition. */
+  readonly baseOffset: string;
   /** Where the record physically went: useful in logs, not needed to consume it. */
   readonly clusterId: string;
   readonly epoch: number;
@@ -98,7 +100,7 @@ export class FleetProducer {
         return acks.map((a) => ({
           topic: route.topic,
           partition: a.partition,
-          offset: a.offset,
+          baseOffset: a.baseOffset,
           clusterId: route.clusterId,
           epoch: route.epoch,
         }));

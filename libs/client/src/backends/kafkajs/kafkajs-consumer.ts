@@ -58,7 +58,7 @@ export class KafkaJsConsumer implements BackendConsumer {
       this.assigned = Object.entries(event.payload.memberAssignment).flatMap(([topic, partitions]) =>
         partitions.map((partition) => ({ topic, partition })),
       );
-      listener?.onAssigned?.(this.assigned);
+      listener?.onAssigned?.(this.assigned, { rebalanceMs: event.payload.duration });
     });
     await this.wrap('run', () =>
       this.consumer.run({

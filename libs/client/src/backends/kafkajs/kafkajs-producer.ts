@@ -3,8 +3,8 @@ import type {
   BackendProducer,
   ClusterConnection,
   OutgoingRecord,
+  PartitionAck,
   ProducerSettings,
-  RecordAck,
 } from '../backend-port';
 import { createFleetPartitioner } from './fleet-partitioner';
 import { KAFKAJS_COMPRESSION, kafkaJsClientConfig } from './kafkajs-config';
@@ -33,15 +33,13 @@ export class KafkaJsProducer implements BackendProducer {
     });
   }
 
-  async send(topic: string, records: readonly OutgoingRecord[]): Promise<RecordAck[]> {
-    const messages: Message[] = records.map((r) => ({
-      key: r.key ?? null,
-      value: r.value,
-      headers: r.headers,
-      timestamp: r.timestamp?.toString(),
-    }));
+  async send(topic: string, records: readonly OutgoingRecord[]): Promise<PartitionAck[]> {
+    // Records without a timestamp already have KafkaJS's message shape: no copy on the hot path.
+    const messages = records.map((r) =>
+      r.timestamp === undefined ? (r as Message) : { ...r, timestamp: String(r.timestamp) },
+    );
     try {
-      const { acks } = await sendCompletely(
+      const { metadata } = await sendCompletely(
         (record) => this.producer.send(record),
         {
           topic,
@@ -52,7 +50,9 @@ export class KafkaJsProducer implements BackendProducer {
         },
         this.chosen,
       );
-      return messages.map((m) => acks.get(m) ?? { partition: -1, offset: '-1' });
+      return metadata
+        .filter((m) => m.topicName === topic)
+        .map((m) => ({ partition: m.partition, baseOffset: m.baseOffset ?? '-1' }));
     } catch (error) {
       throw mapKafkaJsError(error, { cluster: this.cluster.clusterId, topic });
     }

@@ -16,40 +16,21 @@ export async function sendCompletely(
   record: ProducerRecord,
   chosen: WeakMap<Message, number>,
   maxRounds = 5,
-): Promise<{
-  metadata: RecordMetadata[];
-  resent: number;
-  acks: Map<Message, { partition: number; offset: string }>;
-}> {
+): Promise<{ metadata: RecordMetadata[]; resent: number }> {
   const metadata: RecordMetadata[] = [];
-  const acks = new Map<Message, { partition: number; offset: string }>();
-  const original = new Map<Message, Message>(record.messages.map((m) => [m, m]));
   let pending = record.messages;
   let resent = 0;
   for (let round = 1; round <= maxRounds; round++) {
     const result = await send({ ...record, messages: pending });
     metadata.push(...result);
-    const base = new Map(
-      result.filter((r) => r.topicName === record.topic).map((r) => [r.partition, r.baseOffset]),
-    );
-    // KafkaJS reports one base offset per partition; records of a partition follow it in send order.
-    const next = new Map<number, bigint>();
-    for (const m of pending) {
-      const partition = partitionOf(m, chosen);
-      const start = base.get(partition);
-      if (start === undefined) continue;
-      const offset = next.get(partition) ?? BigInt(start ?? '-1');
-      next.set(partition, offset + 1n);
-      acks.set(original.get(m) ?? m, { partition, offset: offset.toString() });
-    }
-    const missing = pending.filter((m) => !base.has(partitionOf(m, chosen)));
-    if (missing.length === 0) return { metadata, resent, acks };
+    const acknowledged = new Set(result.filter((r) => r.topicName === record.topic).map((r) => r.partition));
+    const missing = pending.filter((m) => !acknowledged.has(partitionOf(m, chosen)));
+    if (missing.length === 0) return { metadata, resent };
     resent += missing.length;
     // Pin the partition: a keyless record must not be re-spread elsewhere on the re-send.
     pending = missing.map((m) => {
       const pinned = { ...m, partition: partitionOf(m, chosen) };
       chosen.set(pinned, pinned.partition);
-      original.set(pinned, original.get(m) ?? m);
       return pinned;
     });
   }

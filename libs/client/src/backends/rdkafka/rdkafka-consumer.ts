@@ -30,6 +30,8 @@ export class RdkafkaConsumer implements BackendConsumer {
   private readonly consumer: KafkaConsumer;
   private options: RunOptions = {};
   private running = false;
+  /** When this member last started waiting for partitions (joined, or had some revoked). */
+  private waitingSince = Date.now();
   private stopped?: Promise<void>;
   /** The handler currently running, so a revocation waits for it before committing. */
   private inflight: Promise<void> = Promise.resolve();
@@ -55,8 +57,9 @@ export class RdkafkaConsumer implements BackendConsumer {
     const partitions = assignment.map(({ topic, partition }) => ({ topic, partition }));
     if (error.code === ASSIGN) {
       this.consumer.incrementalAssign(assignment);
-      this.options.listener?.onAssigned?.(partitions);
+      this.options.listener?.onAssigned?.(partitions, { rebalanceMs: Date.now() - this.waitingSince });
     } else if (error.code === REVOKE) {
+      this.waitingSince = Date.now();
       // librdkafka keeps the partitions until we unassign them: finish the record in hand, commit
       // what was handled on the revoked partitions synchronously, then let them go.
       void this.inflight

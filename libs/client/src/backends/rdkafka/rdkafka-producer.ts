@@ -4,13 +4,14 @@ import type {
   ClusterConnection,
   OutgoingRecord,
   ProducerSettings,
-  RecordAck,
+  PartitionAck,
 } from '../backend-port';
 import { loadRdkafka } from './load-rdkafka';
 import { rdkafkaProducerConfig } from './rdkafka-config';
 import { mapRdkafkaError } from './rdkafka-error-mapper';
 
-type Pending = { resolve: (ack: RecordAck) => void; reject: (error: unknown) => void };
+type Delivered = { partition: number; offset: number };
+type Pending = { resolve: (ack: Delivered) => void; reject: (error: unknown) => void };
 
 export class RdkafkaProducer implements BackendProducer {
   private readonly producer: Producer;
@@ -27,7 +28,7 @@ export class RdkafkaProducer implements BackendProducer {
       if (!pending) return;
       if (error)
         pending.reject(mapRdkafkaError(error, { cluster: this.cluster.clusterId, topic: report.topic }));
-      else pending.resolve({ partition: report.partition, offset: String(report.offset) });
+      else pending.resolve({ partition: report.partition, offset: report.offset });
     });
   }
 
@@ -41,11 +42,11 @@ export class RdkafkaProducer implements BackendProducer {
     });
   }
 
-  send(topic: string, records: readonly OutgoingRecord[]): Promise<RecordAck[]> {
-    return Promise.all(
+  async send(topic: string, records: readonly OutgoingRecord[]): Promise<PartitionAck[]> {
+    const delivered = await Promise.all(
       records.map(
         (record) =>
-          new Promise<RecordAck>((resolve, reject) => {
+          new Promise<Delivered>((resolve, reject) => {
             const headers = record.headers
               ? Object.entries(record.headers).map(([k, v]) => ({ [k]: v }))
               : undefined;
@@ -71,6 +72,10 @@ export class RdkafkaProducer implements BackendProducer {
           }),
       ),
     );
+    // One entry per partition, like KafkaJS: the lowest offset this send wrote there.
+    const first = new Map<number, number>();
+    for (const d of delivered) first.set(d.partition, Math.min(first.get(d.partition) ?? d.offset, d.offset));
+    return [...first].map(([partition, offset]) => ({ partition, baseOffset: String(offset) }));
   }
 
   disconnect(): Promise<void> {
