@@ -1,0 +1,134 @@
+import type { AppSnapshot } from '@kafka-fleet/contracts';
+import type { Route } from '@kafka-fleet/core';
+import type { ProducerPool } from '../backends/backend-pool';
+import type { BackendProducer, OutgoingRecord } from '../backends/backend-port';
+import { resolveOptions } from '../config/client-options';
+import { BackendError, TopicAccessError } from '../errors/client-errors';
+import { ClientMetrics } from '../metrics/client-metrics';
+import type { ConfigSource } from '../resolution/config-source';
+import { FleetProducer } from './fleet-producer';
+
+const snapshot = (epoch: number, clusterId: string): AppSnapshot => ({
+  app: 'payments-api',
+  version: epoch,
+  backend: 'kafkajs',
+  configOverrides: {},
+  clusters: [],
+  topics: [
+    {
+      topic: 'orders',
+      clusterId,
+      physicalTopic: 'orders',
+      bootstrapServers: [`${clusterId}:9092`],
+      epoch,
+      partitions: 3,
+      state: 'stable',
+      produce: true,
+      consume: false,
+      backend: 'kafkajs',
+    },
+    {
+      topic: 'audit',
+      clusterId,
+      physicalTopic: 'audit',
+      bootstrapServers: [`${clusterId}:9092`],
+      epoch,
+      partitions: 3,
+      state: 'stable',
+      produce: false,
+      consume: true,
+      backend: 'kafkajs',
+    },
+  ],
+});
+
+/** A config source and a producer pool that exist only in memory; failures scripted per call. */
+function setUp(failures: Array<'retry' | 'reconnect' | 'fail' | 'plain'>) {
+  let current = snapshot(1, 'alpha');
+  const listeners: Array<(n: AppSnapshot, p: AppSnapshot) => void> = [];
+  const config = {
+    snapshot: () => current,
+    onChange: (l: (n: AppSnapshot, p: AppSnapshot) => void) => listeners.push(l),
+  } as unknown as ConfigSource;
+  const sends: Array<{ cluster: string; records: number }> = [];
+  const rebuilt: string[] = [];
+  const pool = {
+    get: async (route: Route): Promise<BackendProducer> => ({
+      connect: async () => undefined,
+      disconnect: async () => undefined,
+      send: async (_topic: string, records: readonly OutgoingRecord[]) => {
+        const failure = failures.shift();
+        if (failure === 'plain') throw new Error('not a backend error');
+        if (failure) throw new BackendError(`scripted ${failure}`, failure);
+        sends.push({ cluster: route.clusterId, records: records.length });
+        return [{ partition: 0, baseOffset: String(sends.length) }];
+      },
+    }),
+    rebuild: async (route: Route) => void rebuilt.push(route.clusterId),
+  } as unknown as ProducerPool;
+  const metrics = new ClientMetrics();
+  const options = resolveOptions({
+    serviceUrl: 'http://x',
+    appId: 'payments-api',
+    token: 't',
+    maxSendRetries: 2,
+  });
+  const producer = new FleetProducer(config, pool, options, metrics);
+  const change = (next: AppSnapshot) => {
+    const previous = current;
+    current = next;
+    listeners.forEach((l) => l(next, previous));
+  };
+  return { producer, sends, rebuilt, metrics, change };
+}
+
+const one = [{ key: 'k', value: 'v' }];
+
+describe('FleetProducer remediation', () => {
+  it('retries retriable errors, rebuilding the client first when the error needs a new connection', async () => {
+    const { producer, sends, rebuilt, metrics } = setUp(['retry', 'reconnect']);
+    const result = await producer.send({ topic: 'orders', messages: one });
+    expect(result).toEqual([
+      { topic: 'orders', partition: 0, baseOffset: '1', clusterId: 'alpha', epoch: 1 },
+    ]);
+    expect(sends).toHaveLength(1);
+    expect(rebuilt).toEqual(['alpha']);
+    const counted = await metrics.registry.getSingleMetricAsString('kafka_fleet_client_remediations_total');
+    expect(counted).toMatch(/action="retry",backend="kafkajs"} 1/);
+    expect(counted).toMatch(/action="reconnect",backend="kafkajs"} 1/);
+  });
+
+  it('surfaces non-retriable errors at once and gives up after maxSendRetries', async () => {
+    const failing = setUp(['fail']);
+    await expect(failing.producer.send({ topic: 'orders', messages: one })).rejects.toMatchObject({
+      code: 'BACKEND_ERROR',
+      retriable: false,
+    });
+    expect(failing.sends).toHaveLength(0);
+    const exhausted = setUp(['retry', 'retry', 'retry']);
+    await expect(exhausted.producer.send({ topic: 'orders', messages: one })).rejects.toMatchObject({
+      remediation: 'retry',
+    });
+    const unknown = setUp(['plain']);
+    await expect(unknown.producer.send({ topic: 'orders', messages: one })).rejects.toThrow(
+      'not a backend error',
+    );
+  });
+
+  it('refuses topics the app may not produce to, with typed errors', async () => {
+    const { producer } = setUp([]);
+    await expect(producer.send({ topic: 'audit', messages: one })).rejects.toBeInstanceOf(TopicAccessError);
+    await expect(producer.send({ topic: 'nope', messages: one })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+
+  it('follows a route change and reports the epoch it applied', async () => {
+    const { producer, sends, change } = setUp([]);
+    await producer.send({ topic: 'orders', messages: one });
+    change(snapshot(2, 'beta'));
+    await producer.send({ topic: 'orders', messages: one });
+    expect(sends.map((s) => s.cluster)).toEqual(['alpha', 'beta']);
+    expect(producer.appliedEpochs()).toEqual({ orders: 2 });
+  });
+});
