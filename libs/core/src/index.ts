@@ -6,3 +6,5 @@ export * from './resolution/change-replay';
 export * from './resolution/snapshot-builder';
 export * from './validation/validate';
 export * from './resolution/route-table';
+export * from './shuffle/drain-decisions';
+export * from './shuffle/migration-phases';
