@@ -2,7 +2,13 @@ import { rawKafkaJs } from '../raw-backends/raw-kafkajs';
 import { rawRdkafka } from '../raw-backends/raw-rdkafka';
 import { createTopic } from '../raw-backends/topic-admin';
 import { defineStack } from '../stack/stack-definition';
-import { localTokens, serviceSpec, startConfigServiceDaemon } from '../stack/config-service-process';
+import {
+  DEMO_APP,
+  localTokens,
+  serviceSpec,
+  startConfigServiceDaemon,
+} from '../stack/config-service-process';
+import { fleetRoundTrip } from './fleet-roundtrip';
 import { stackUp } from '../stack/stack-control';
 import { registerFleet } from './register-fleet';
 
@@ -59,6 +65,12 @@ async function main(): Promise<void> {
       if (distinct !== RECORDS) process.exitCode = 1;
     }
   }
+  const trip = await fleetRoundTrip(url, DEMO_APP, localTokens(stack).demoApp, 'demo.orders', RECORDS);
+  console.log(
+    `\nfleet client (app ${DEMO_APP}) logical topic demo.orders -> ${trip.placedOn}: ` +
+      `produced ${trip.produced}, consumed ${trip.consumed}, lost ${trip.lost}, duplicated ${trip.duplicated}`,
+  );
+  if (trip.lost !== 0 || trip.duplicated !== 0) process.exitCode = 1;
   console.log('\nstack and config service still running: `npm run stack:down` stops them.');
 }
 

@@ -12,7 +12,11 @@ import type { StackDefinition } from './stack-definition';
 export interface LocalTokens {
   readonly admin: string;
   readonly operator: string;
+  /** Scoped to the demo application (`demo-app`). */
+  readonly demoApp: string;
 }
+
+export const DEMO_APP = 'demo-app';
 
 export function serviceSpec(stack: StackDefinition) {
   const port = Number(process.env.KF_SERVICE_PORT ?? 18080);
@@ -28,11 +32,15 @@ export function serviceSpec(stack: StackDefinition) {
 
 export function localTokens(stack: StackDefinition): LocalTokens {
   const { tokensFile } = serviceSpec(stack);
-  if (existsSync(tokensFile)) return JSON.parse(readFileSync(tokensFile, 'utf8')) as LocalTokens;
+  if (existsSync(tokensFile)) {
+    const saved = JSON.parse(readFileSync(tokensFile, 'utf8')) as Partial<LocalTokens>;
+    if (saved.admin && saved.operator && saved.demoApp) return saved as LocalTokens;
+  }
   mkdirSync(stack.stateDir, { recursive: true });
   const tokens = {
     admin: randomBytes(24).toString('base64url'),
     operator: randomBytes(24).toString('base64url'),
+    demoApp: randomBytes(24).toString('base64url'),
   };
   writeFileSync(tokensFile, JSON.stringify(tokens, null, 2), { mode: 0o600 });
   return tokens;
@@ -53,6 +61,7 @@ export async function startConfigServiceDaemon(stack: StackDefinition): Promise<
       KF_AUTH_TOKENS: JSON.stringify([
         { name: 'local-admin', role: 'admin', sha256: sha256(tokens.admin) },
         { name: 'local-sre', role: 'operator', sha256: sha256(tokens.operator) },
+        { name: 'local-demo-app', role: 'app', app: DEMO_APP, sha256: sha256(tokens.demoApp) },
       ]),
     };
     startDaemon(process.execPath, [spec.entry], spec.logFile, spec.pidFile, env);

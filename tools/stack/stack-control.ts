@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { stopConfigServiceDaemon } from './config-service-process';
 import {
   assertKafkaJars,
   formatNode,
@@ -74,6 +75,8 @@ export async function stackDown(
   stack: StackDefinition,
   log: (line: string) => void = () => undefined,
 ): Promise<void> {
+  // The service first: it depends on Redis and Kafka, not the other way round.
+  log(`service  ${await stopConfigServiceDaemon(stack)}`);
   await Promise.all(
     stack.clusters.flatMap((cluster) =>
       cluster.brokers.map(async (node) => {
