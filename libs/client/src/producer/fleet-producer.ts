@@ -1,19 +1,14 @@
 import { findRoute, type Route } from '@kafka-fleet/core';
 import type { ProducerPool } from '../backends/backend-pool';
-import type { Headers } from '../backends/backend-port';
+import type { OutgoingRecord } from '../backends/backend-port';
 import type { ResolvedOptions } from '../config/client-options';
 import { BackendError, TopicAccessError } from '../errors/client-errors';
 import type { ClientMetrics } from '../metrics/client-metrics';
 import type { ConfigSource } from '../resolution/config-source';
 import { TopicLane } from './topic-lane';
 
-/** A record as application code writes it (the kafkajs shape). */
-export interface FleetMessage {
-  readonly key?: string | Buffer | null;
-  readonly value: string | Buffer | null;
-  readonly headers?: Headers;
-  readonly timestamp?: number;
-}
+/** A record as application code writes it (the kafkajs shape): exactly what the backend port sends. */
+export type FleetMessage = OutgoingRecord;
 
 /** One partition written by a send (KafkaJS's shape), plus where it physically went. */
 export interface RecordMetadata {
