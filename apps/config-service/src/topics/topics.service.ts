@@ -124,7 +124,8 @@ export class TopicsService {
       kind: 'topic',
       op: 'delete',
       id: name,
-      expectedVersion: version ?? -1,
+      // Never a blind delete: the placement index update below was computed from `current`.
+      expectedVersion: version ?? current.version,
       actor: actor.name,
       indexOps: [{ op: 'srem', key: FleetKeys.placement(current.placement.clusterId), m: name }],
       detail: { placement: current.placement },

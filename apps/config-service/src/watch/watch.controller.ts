@@ -78,20 +78,26 @@ export class WatchController {
     };
     raw.on('close', cleanup);
     request.raw.on('close', cleanup);
+    if (raw.destroyed) return cleanup(); // the client left while we were setting up
 
-    const current = await this.repo.currentVersion();
-    write(`event: hello\ndata: ${JSON.stringify({ version: current })}\n\n`);
-    if (since === undefined) lastSent = current;
-    else {
-      const plan = planReplay(since, await this.repo.oldestRetainedChange(), current);
-      if (plan.kind === 'resync') return close('resync', { reason: plan.reason, version: current });
-      for (
-        let page = await this.repo.changesAfter(lastSent);
-        page.length > 0;
-        page = await this.repo.changesAfter(lastSent)
-      ) {
-        page.forEach(send);
+    try {
+      const current = await this.repo.currentVersion();
+      write(`event: hello\ndata: ${JSON.stringify({ version: current })}\n\n`);
+      if (since === undefined) lastSent = current;
+      else {
+        const plan = planReplay(since, await this.repo.oldestRetainedChange(), current);
+        if (plan.kind === 'resync') return close('resync', { reason: plan.reason, version: current });
+        for (
+          let page = await this.repo.changesAfter(lastSent);
+          page.length > 0;
+          page = await this.repo.changesAfter(lastSent)
+        ) {
+          page.forEach(send);
+        }
       }
+    } catch {
+      // Redis failed mid-replay: a hijacked reply cannot become a 5xx, so tell the client to resync.
+      return close('resync', { reason: 'the service could not read its change feed; refetch and reconnect' });
     }
     buffered.splice(0).forEach(send);
     live = true;
@@ -103,7 +109,10 @@ export class WatchController {
     let topics = new Set(Object.keys((await this.repo.get('app', appId))?.topics ?? {}));
     return (e) => {
       if (e.kind === 'app' && e.id === appId) {
-        void this.repo.get('app', appId).then((a) => (topics = new Set(Object.keys(a?.topics ?? {}))));
+        void this.repo
+          .get('app', appId)
+          .then((a) => (topics = new Set(Object.keys(a?.topics ?? {}))))
+          .catch(() => undefined); // keep the old set; the next app change retries
         return true;
       }
       return e.kind === 'cluster' || (e.kind === 'topic' && topics.has(e.id));

@@ -71,7 +71,9 @@ export class FleetConsumer {
 
   async run({ eachMessage }: { eachMessage: (payload: EachMessagePayload) => Promise<void> }): Promise<void> {
     this.handler = eachMessage;
-    await this.reconcile();
+    // Through the same chain as route changes: two reconciles never start lanes side by side.
+    this.reconciling = this.reconciling.then(() => this.reconcile());
+    await this.reconciling;
   }
 
   /** Epoch consumed per logical topic (for heartbeats). */
@@ -137,7 +139,17 @@ export class FleetConsumer {
     if (!this.handler) return;
     const wanted = new Map<string, Route[]>();
     for (const topic of this.topics) {
-      const route = this.routeOf(topic);
+      let route: Route;
+      try {
+        route = this.routeOf(topic);
+      } catch (error) {
+        // One topic losing access must not stop the others from following their moves.
+        this.options.logger.warn('topic no longer routable for this consumer', {
+          topic,
+          error: (error as Error).message,
+        });
+        continue;
+      }
       wanted.set(clientKey(route), [...(wanted.get(clientKey(route)) ?? []), route]);
     }
     for (const [key, lane] of [...this.lanes]) {

@@ -3,7 +3,12 @@ import { KafkaFleetError, type KafkaFleetErrorOptions } from '@kafka-fleet/core'
 /** What the library does about a backend error: retry it, rebuild the client first, or give up. */
 export type Remediation = 'retry' | 'reconnect' | 'fail';
 
-/** A backend (KafkaJS or librdkafka) error, classified. `cause` holds the original. */
+/**
+ * A backend (KafkaJS or librdkafka) error, classified. `cause` holds the original.
+ *
+ * @example
+ * try { await producer.send(record); } catch (e) { if (e instanceof BackendError && e.retriable) scheduleRetry(); else throw e; }
+ */
 export class BackendError extends KafkaFleetError {
   constructor(
     message: string,
@@ -17,7 +22,12 @@ export class BackendError extends KafkaFleetError {
   }
 }
 
-/** The app may not produce to / consume from this logical topic, or it is unknown to its snapshot. */
+/**
+ * The app may not produce to / consume from this logical topic, or it is unknown to its snapshot.
+ *
+ * @example
+ * await expect(producer.send({ topic: 'not.mine', messages })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+ */
 export class TopicAccessError extends KafkaFleetError {
   constructor(topic: string, what: 'produce' | 'consume' | 'resolve') {
     super(
@@ -30,14 +40,24 @@ export class TopicAccessError extends KafkaFleetError {
   }
 }
 
-/** No configuration yet: the service never answered and no last-known-good copy exists. */
+/**
+ * No configuration yet: the service never answered and no last-known-good copy exists.
+ *
+ * @example
+ * const fleet = createFleetClient({ ...options, lastKnownGoodFile: '/var/lib/app/fleet.json' }); // survives this at restart
+ */
 export class ConfigUnavailableError extends KafkaFleetError {
   constructor(message: string, options: KafkaFleetErrorOptions = {}) {
     super('UNAVAILABLE', message, { retriable: true, ...options });
   }
 }
 
-/** The producer's bounded buffer is full while a route switches: back off and retry. */
+/**
+ * The producer's bounded buffer is full while a route switches: back off and retry.
+ *
+ * @example
+ * catch (e) { if (e instanceof BackpressureError) await sleep(50); }
+ */
 export class BackpressureError extends KafkaFleetError {
   constructor(topic: string, limit: number) {
     super('UNAVAILABLE', `send buffer for "${topic}" is full (${limit} records) while its route switches`, {

@@ -22,6 +22,9 @@ export class ConfigSource {
   private pollTimer?: NodeJS.Timeout;
   private watching?: Promise<void>;
   private refreshing?: Promise<void>;
+  private again?: Promise<void>;
+  /** Newest config version the service reported (a 304 still says how far the fleet has moved). */
+  private seenVersion = 0;
 
   constructor(
     private readonly api: ServiceApi,
@@ -68,13 +71,26 @@ export class ConfigSource {
     return () => this.listeners.delete(listener);
   }
 
-  /** Refetches the snapshot (conditionally); concurrent callers share one request. */
+  /**
+   * Refetches the snapshot (conditionally). A call made while a request is in flight gets one more
+   * request after it: the one in flight may have been answered before the change that prompted it.
+   */
   refresh(): Promise<void> {
-    this.refreshing ??= (async () => {
+    if (this.refreshing) {
+      this.again ??= this.refreshing
+        .catch(() => undefined)
+        .then(() => {
+          this.again = undefined;
+          return this.refresh();
+        });
+      return this.again;
+    }
+    this.refreshing = (async () => {
       try {
         const fetched = await this.api.snapshot(this.etag);
         this.lastContact = this.now();
-        if (!fetched) return;
+        this.seenVersion = Math.max(this.seenVersion, fetched.version);
+        if (!fetched.snapshot) return;
         const previous = this.current;
         this.current = fetched.snapshot;
         this.etag = fetched.etag;
@@ -91,7 +107,12 @@ export class ConfigSource {
     let backoffMs = 250;
     while (!this.abort.signal.aborted) {
       try {
-        const res = await this.api.watch(this.current?.version ?? 0, this.abort.signal);
+        // Resume from the newest version seen, not the snapshot's: an app whose routing did not
+        // change keeps an old snapshot version and would otherwise be told to resync forever.
+        const res = await this.api.watch(
+          Math.max(this.seenVersion, this.current?.version ?? 0),
+          this.abort.signal,
+        );
         backoffMs = 250;
         await this.readEvents(res);
       } catch {

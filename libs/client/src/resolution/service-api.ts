@@ -10,15 +10,19 @@ export class ServiceApi {
     return { authorization: `Bearer ${this.options.token}`, ...extra };
   }
 
-  /** The app's snapshot, or `undefined` when the ETag still matches (304). */
-  async snapshot(etag?: string): Promise<{ snapshot: AppSnapshot; etag: string } | undefined> {
+  /**
+   * The app's snapshot (no `snapshot` when the ETag still matches: 304) and the service's current
+   * config version, which a 304 carries too.
+   */
+  async snapshot(etag?: string): Promise<{ snapshot?: AppSnapshot; etag: string; version: number }> {
     const res = await this.fetch(`/v1/apps/${encodeURIComponent(this.options.appId)}/snapshot`, {
       headers: this.headers(etag ? { 'if-none-match': etag } : {}),
     });
-    if (res.status === 304) return undefined;
+    const version = Number(res.headers.get('x-config-version') ?? 0);
+    if (res.status === 304) return { etag: etag ?? '', version };
     if (!res.ok)
       throw new ConfigUnavailableError(`snapshot request answered ${res.status}: ${await res.text()}`);
-    return { snapshot: (await res.json()) as AppSnapshot, etag: res.headers.get('etag') ?? '' };
+    return { snapshot: (await res.json()) as AppSnapshot, etag: res.headers.get('etag') ?? '', version };
   }
 
   async heartbeat(beat: HeartbeatInput): Promise<void> {

@@ -13,6 +13,10 @@ export function createFleetPartitioner(chosen?: WeakMap<Message, number>): ICust
     let nextKeyless = 0;
     return ({ partitionMetadata, message }) => {
       const count = partitionMetadata.length;
+      // KafkaJS runs the partitioner again on each internal retry: a message keeps its first choice,
+      // or a keyless record could be re-spread and acknowledged on the wrong partition.
+      const earlier = chosen?.get(message);
+      if (earlier !== undefined && earlier < count) return earlier;
       let partition: number;
       if (typeof message.partition === 'number') partition = message.partition;
       else if (message.key !== null && message.key !== undefined)

@@ -2,7 +2,13 @@ import type { KafkaBackend } from '../backend-port';
 import { KafkaJsConsumer } from './kafkajs-consumer';
 import { KafkaJsProducer } from './kafkajs-producer';
 
-/** KafkaJS: pure JavaScript, eager rebalancing only, no static membership. */
+/**
+ * KafkaJS: pure JavaScript, eager rebalancing only, no static membership.
+ *
+ * @example
+ * const producer = kafkaJsBackend.createProducer(cluster, { lingerMs: 5, requestTimeoutMs: 30_000, compression: 'none' });
+ * await producer.connect();
+ */
 export const kafkaJsBackend: KafkaBackend = {
   name: 'kafkajs',
   capabilities: {

@@ -81,9 +81,13 @@ export class KafkaJsConsumer implements BackendConsumer {
           try {
             await handler(record);
           } catch (error) {
-            // Rethrown: KafkaJS seeks back and redelivers the record after its retry back-off.
             options.onHandlerError?.(error, record);
-            throw error;
+            // Rethrown as retriable: KafkaJS then seeks back and redelivers the record after its
+            // back-off. A non-retriable error would crash KafkaJS's runner for good.
+            throw Object.assign(new Error(`handler failed: ${(error as Error)?.message ?? String(error)}`), {
+              retriable: true,
+              cause: error,
+            });
           }
           // Awaited before the next record: KafkaJS finishes this before it rejoins a rebalance.
           if (autoCommit)

@@ -37,6 +37,8 @@ export class RdkafkaConsumer implements BackendConsumer {
   private inflight: Promise<void> = Promise.resolve();
   /** Next offset to commit per partition: advanced once a record's handler resolved. */
   private readonly handled = new Map<string, TopicPartitionOffset>();
+  /** Partitions this member owns: records of a partition being revoked are no longer handled. */
+  private readonly owned = new Set<string>();
 
   constructor(
     private readonly cluster: ClusterConnection,
@@ -56,13 +58,20 @@ export class RdkafkaConsumer implements BackendConsumer {
   private onRebalance(error: LibrdKafkaError, assignment: RdTopicPartition[]): void {
     const partitions = assignment.map(({ topic, partition }) => ({ topic, partition }));
     if (error.code === ASSIGN) {
+      for (const p of partitions) {
+        this.owned.add(keyOf(p));
+        this.handled.delete(keyOf(p));
+      }
       this.consumer.incrementalAssign(assignment);
       this.options.listener?.onAssigned?.(partitions, { rebalanceMs: Date.now() - this.waitingSince });
     } else if (error.code === REVOKE) {
       this.waitingSince = Date.now();
+      // Stop handling the revoked partitions now: the rest of the batch in hand is not ours to handle.
+      for (const p of partitions) this.owned.delete(keyOf(p));
       // librdkafka keeps the partitions until we unassign them: finish the record in hand, commit
       // what was handled on the revoked partitions synchronously, then let them go.
       void this.inflight
+        .catch(() => undefined)
         .then(() => this.options.listener?.onRevoking?.(partitions))
         .then(() => this.commitHandled(partitions))
         .catch(() => undefined)
@@ -93,11 +102,15 @@ export class RdkafkaConsumer implements BackendConsumer {
     this.running = true;
     this.stopped = (async () => {
       while (this.running) {
-        const batch = await this.consumeBatch(100).catch(() => [] as Message[]);
+        // A failed poll backs off instead of spinning; librdkafka reconnects on its own.
+        const batch = await this.consumeBatch(100).catch(
+          () => new Promise<Message[]>((r) => setTimeout(() => r([]), 500)),
+        );
         const failed = new Set<string>();
         for (const m of batch) {
           if (!this.running) break;
           if (failed.has(keyOf(m))) continue; // a partition is replayed from its failed record
+          if (!this.owned.has(keyOf(m))) continue; // revoked meanwhile: its new owner handles it
           const record = toRecord(m);
           this.inflight = handler(record);
           try {
@@ -108,7 +121,7 @@ export class RdkafkaConsumer implements BackendConsumer {
             this.seek({ topic: m.topic, partition: m.partition, offset: String(m.offset) });
             continue;
           }
-          if (autoCommit) {
+          if (autoCommit && this.owned.has(keyOf(m))) {
             const next = { topic: m.topic, partition: m.partition, offset: String(m.offset + 1) };
             this.handled.set(keyOf(m), next);
             // Asynchronous: a commit lost to a rebalance is repeated synchronously on revocation.
