@@ -142,7 +142,6 @@ export class ConfigSource {
   }
 
   private loadLastKnownGood(): AppSnapshot | undefined {
-    if (this.current) return this.current;
     if (!this.options.lastKnownGoodFile) return undefined;
     try {
       const saved = JSON.parse(readFileSync(this.options.lastKnownGoodFile, 'utf8')) as AppSnapshot;

@@ -35,8 +35,8 @@ export class RdkafkaConsumer implements BackendConsumer {
   private stopped?: Promise<void>;
   /** The handler currently running, so a revocation waits for it before committing. */
   private inflight: Promise<void> = Promise.resolve();
-  /** Next offset to commit per partition: advanced once a record's handler resolved. */
-  private readonly handled = new Map<string, TopicPartitionOffset>();
+  /** Next offset to commit per partition (librdkafka's numeric form): advanced once a handler resolved. */
+  private readonly handled = new Map<string, RdTopicPartition & { offset: number }>();
   /** Partitions this member owns: records of a partition being revoked are no longer handled. */
   private readonly owned = new Set<string>();
 
@@ -122,10 +122,10 @@ export class RdkafkaConsumer implements BackendConsumer {
             continue;
           }
           if (autoCommit && this.owned.has(keyOf(m))) {
-            const next = { topic: m.topic, partition: m.partition, offset: String(m.offset + 1) };
+            const next = { topic: m.topic, partition: m.partition, offset: m.offset + 1 };
             this.handled.set(keyOf(m), next);
             // Asynchronous: a commit lost to a rebalance is repeated synchronously on revocation.
-            this.consumer.commit({ ...next, offset: m.offset + 1 });
+            this.consumer.commit(next);
           }
         }
         if (failed.size > 0) await new Promise((r) => setTimeout(r, 500));
@@ -137,7 +137,7 @@ export class RdkafkaConsumer implements BackendConsumer {
     const offsets = partitions.flatMap((p) => {
       const next = this.handled.get(keyOf(p));
       this.handled.delete(keyOf(p));
-      return next ? [{ topic: next.topic, partition: next.partition, offset: Number(next.offset) }] : [];
+      return next ? [next] : [];
     });
     if (offsets.length > 0) this.consumer.commitSync(offsets);
   }
