@@ -45,6 +45,47 @@ export class ServiceMetrics implements RedisTimer {
     registers: [this.registry],
   });
 
+  readonly migrationsActive = new Gauge({
+    name: 'kafka_fleet_migrations_active',
+    help: 'Topic shuffles not yet in a terminal phase, by phase',
+    labelNames: ['phase'],
+    registers: [this.registry],
+  });
+
+  readonly migrationPhaseAge = new Gauge({
+    name: 'kafka_fleet_migration_phase_age_seconds',
+    help: 'Seconds the shuffle of a topic has spent in its current phase (a stuck shuffle keeps growing)',
+    labelNames: ['topic', 'phase'],
+    registers: [this.registry],
+  });
+
+  readonly migrationPhaseDuration = new Histogram({
+    name: 'kafka_fleet_migration_phase_duration_seconds',
+    help: 'Time a shuffle spent in each phase, observed when the phase ends',
+    labelNames: ['phase'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [this.registry],
+  });
+
+  readonly migrationOutcomes = new Counter({
+    name: 'kafka_fleet_migrations_total',
+    help: 'Finished shuffles by outcome (done, aborted, failed)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+
+  readonly sweptRecords = new Counter({
+    name: 'kafka_fleet_migration_swept_records_total',
+    help: 'Records found on a source topic after its fence and copied to the target by the straggler sweep',
+    registers: [this.registry],
+  });
+
+  readonly instancesLagging = new Gauge({
+    name: 'kafka_fleet_instances_lagging',
+    help: 'Live client instances whose applied config version is behind the current one',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'kafka_fleet_config_service_' });
   }
