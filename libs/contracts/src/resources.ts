@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { partitionOffsets, topicMigration } from './migrations';
 import { bootstrapServers, resourceId, topicName } from './names';
 
 export const BACKENDS = ['kafkajs', 'rdkafka'] as const;
@@ -79,6 +80,10 @@ export const topic = z
     /** Increases on every placement change; clients report the epoch they apply. */
     epoch: z.number().int().positive(),
     state: z.enum(['stable', 'migrating']),
+    /** Offsets below which the current placement holds records of an earlier era (already consumed or swept). */
+    floor: partitionOffsets.optional(),
+    /** Present while a shuffle runs: consumers of groups not yet drained still read `migration.source`. */
+    migration: topicMigration.optional(),
   })
   .extend(stored);
 export type TopicInput = z.input<typeof topicInput>;

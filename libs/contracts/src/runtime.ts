@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { MigrationPhaseName, PartitionOffsets } from './migrations';
 import { backend, clusterSecurity } from './resources';
 import { resourceId, topicName } from './names';
 
@@ -15,6 +16,10 @@ export const heartbeatInput = z
     backend,
     configVersion: z.number().int().nonnegative(),
     appliedEpochs: z.record(topicName, z.number().int().nonnegative()).default({}),
+    /** Epoch each producer lane has switched to (after draining its in-flight sends): what the shuffle waits for. */
+    producerEpochs: z.record(topicName, z.number().int().nonnegative()).default({}),
+    /** Consumer groups this instance runs, per logical topic: the groups a shuffle must drain. */
+    consumerGroups: z.record(topicName, z.array(z.string().min(1).max(255)).max(100)).default({}),
     effectiveConfig: z
       .record(z.string().max(128), z.union([z.string().max(256), z.number(), z.boolean()]))
       .default({}),
@@ -49,6 +54,24 @@ export interface ResolvedTopic {
   readonly epoch: number;
   readonly partitions: number;
   readonly state: 'stable' | 'migrating';
+  /** The placement's era floor: records below it belong to an earlier era and are never delivered. */
+  readonly floor?: PartitionOffsets;
+  readonly migration?: SnapshotMigration;
+}
+
+/** A running shuffle as a client needs it: where the source is, its fence, and who has moved on. */
+export interface SnapshotMigration {
+  readonly id: string;
+  readonly phase: MigrationPhaseName;
+  readonly source: {
+    readonly clusterId: string;
+    readonly physicalTopic: string;
+    readonly bootstrapServers: string[];
+  };
+  readonly epochFrom: number;
+  readonly sourceFloor?: PartitionOffsets;
+  readonly fence?: PartitionOffsets;
+  readonly drainedGroups: string[];
 }
 
 export interface SnapshotTopic extends ResolvedTopic {

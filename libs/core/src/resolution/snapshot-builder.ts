@@ -1,8 +1,24 @@
-import type { App, AppSnapshot, Cluster, ResolvedTopic, SnapshotTopic, Topic } from '@kafka-fleet/contracts';
+import type {
+  App,
+  AppSnapshot,
+  Cluster,
+  ResolvedTopic,
+  SnapshotMigration,
+  SnapshotTopic,
+  Topic,
+  TopicMigration,
+} from '@kafka-fleet/contracts';
 import { NotFoundError } from '../errors/fleet-errors';
 
-/** Resolves one logical topic against the cluster it is placed on. */
-export function resolveTopic(topic: Topic, cluster: Cluster | undefined): ResolvedTopic {
+/**
+ * Resolves one logical topic against the cluster it is placed on (and, during a shuffle, the
+ * cluster it is leaving, which consumer groups not yet drained still read).
+ */
+export function resolveTopic(
+  topic: Topic,
+  cluster: Cluster | undefined,
+  sourceCluster?: Cluster,
+): ResolvedTopic {
   if (!cluster)
     throw new NotFoundError('cluster', topic.placement.clusterId, { context: { topic: topic.name } });
   return {
@@ -13,6 +29,22 @@ export function resolveTopic(topic: Topic, cluster: Cluster | undefined): Resolv
     epoch: topic.epoch,
     partitions: topic.partitions,
     state: topic.state,
+    ...(topic.floor ? { floor: topic.floor } : {}),
+    ...(topic.migration && sourceCluster
+      ? { migration: snapshotMigration(topic.migration, sourceCluster) }
+      : {}),
+  };
+}
+
+function snapshotMigration(m: TopicMigration, source: Cluster): SnapshotMigration {
+  return {
+    id: m.id,
+    phase: m.phase,
+    source: { ...m.source, bootstrapServers: [...source.bootstrapServers] },
+    epochFrom: m.epochFrom,
+    ...(m.sourceFloor ? { sourceFloor: m.sourceFloor } : {}),
+    ...(m.fence ? { fence: m.fence } : {}),
+    drainedGroups: [...m.drainedGroups],
   };
 }
 
@@ -35,8 +67,10 @@ export function buildSnapshot(
     if (!topic || !cluster) continue;
     const access = app.topics[name];
     usedClusters.add(cluster.id);
+    const sourceCluster = topic.migration && clusters.get(topic.migration.source.clusterId);
+    if (sourceCluster) usedClusters.add(sourceCluster.id);
     snapshotTopics.push({
-      ...resolveTopic(topic, cluster),
+      ...resolveTopic(topic, cluster, sourceCluster),
       produce: access.produce,
       consume: access.consume,
       backend: access.backend ?? app.backend,
