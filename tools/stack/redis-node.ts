@@ -34,6 +34,9 @@ export function startRedis(redis: RedisSpec, fresh: boolean): void {
       'no',
       '--protected-mode',
       'yes',
+      // One database per integration-test file keeps files isolated; 16 is not enough for them.
+      '--databases',
+      '64',
     ],
     redis.logFile,
     redis.pidFile,

@@ -12,6 +12,13 @@ import type { ServiceConfig } from './config/service-config';
 import { HealthController } from './health/health.controller';
 import { ErrorFilter } from './http/error.filter';
 import { InstancesController } from './instances/instances.controller';
+import { StragglerSweeper } from './kafka/straggler-sweeper';
+import { MigrationOrchestrator } from './migrations/migration-orchestrator';
+import { MigrationSteps } from './migrations/migration-steps';
+import { MigrationWriter } from './migrations/migration-writer';
+import { MigrationsController } from './migrations/migrations.controller';
+import { MigrationsService } from './migrations/migrations.service';
+import { MigrationRepository } from './storage/migration.repository';
 import { DocsController } from './openapi/docs.controller';
 import { KafkaAdminGateway } from './kafka/kafka-admin.gateway';
 import { ServiceMetrics } from './metrics/service-metrics';
@@ -42,6 +49,7 @@ export class AppModule {
       controllers: [
         ClustersController,
         TopicsController,
+        MigrationsController,
         AppsController,
         SnapshotController,
         InstancesController,
@@ -67,6 +75,12 @@ export class AppModule {
         ClustersService,
         TopicsService,
         AppsService,
+        MigrationRepository,
+        StragglerSweeper,
+        MigrationWriter,
+        MigrationSteps,
+        MigrationOrchestrator,
+        MigrationsService,
       ],
     };
   }

@@ -43,6 +43,9 @@ const envSchema = z.object({
   KF_WATCH_KEEPALIVE_MS: intVar(15_000, 100, 300_000),
   KF_BODY_LIMIT_BYTES: intVar(256 * 1024, 1024, 16 * 1024 * 1024),
   KF_SHUTDOWN_GRACE_MS: intVar(10_000, 0, 120_000),
+  KF_MIGRATION_TICK_MS: intVar(100, 10, 60_000),
+  KF_MIGRATION_LOCK_MS: intVar(5_000, 500, 300_000),
+  KF_SWEEP_TIMEOUT_MS: intVar(120_000, 1_000, 3_600_000),
   KF_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -61,6 +64,7 @@ export interface ServiceConfig {
   readonly bodyLimitBytes: number;
   readonly shutdownGraceMs: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly migration: { readonly tickMs: number; readonly lockMs: number; readonly sweepTimeoutMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -84,6 +88,11 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
     bodyLimitBytes: e.KF_BODY_LIMIT_BYTES,
     shutdownGraceMs: e.KF_SHUTDOWN_GRACE_MS,
     logLevel: e.KF_LOG_LEVEL,
+    migration: {
+      tickMs: e.KF_MIGRATION_TICK_MS,
+      lockMs: e.KF_MIGRATION_LOCK_MS,
+      sweepTimeoutMs: e.KF_SWEEP_TIMEOUT_MS,
+    },
   });
 }
 

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import type { Cluster } from '@kafka-fleet/contracts';
+import type { Cluster, PartitionOffsets } from '@kafka-fleet/contracts';
 import { ConflictError, UnavailableError } from '@kafka-fleet/core';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 
@@ -128,6 +128,29 @@ export class KafkaAdminGateway implements OnModuleDestroy {
         );
       }
       return out;
+    });
+  }
+
+  async topicExists(cluster: Cluster, topic: string): Promise<boolean> {
+    return this.call(cluster, 'list topics', async (admin) => (await admin.listTopics()).includes(topic));
+  }
+
+  /** The next offset to be written, per partition (the high watermark). */
+  async endOffsets(cluster: Cluster, topic: string): Promise<PartitionOffsets> {
+    return this.call(cluster, `read end offsets of ${topic}`, async (admin) =>
+      Object.fromEntries((await admin.fetchTopicOffsets(topic)).map((o) => [String(o.partition), o.high])),
+    );
+  }
+
+  /** A group's committed offsets on `topic`; partitions it never committed are left out. */
+  async committedOffsets(cluster: Cluster, groupId: string, topic: string): Promise<PartitionOffsets> {
+    return this.call(cluster, `read offsets of group ${groupId}`, async (admin) => {
+      const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return Object.fromEntries(
+        (entry?.partitions ?? [])
+          .filter((p) => BigInt(p.offset) >= 0n)
+          .map((p) => [String(p.partition), p.offset]),
+      );
     });
   }
 

@@ -65,7 +65,7 @@ export class SnapshotController {
     }
     const inputs = await this.repo.resolveInputs(topic);
     if (!inputs) throw new NotFoundError('topic', topic);
-    return { ...resolveTopic(inputs.topic, inputs.cluster), version: inputs.version };
+    return { ...resolveTopic(inputs.topic, inputs.cluster, inputs.sourceCluster), version: inputs.version };
   }
 }
 

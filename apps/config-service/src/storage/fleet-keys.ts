@@ -14,6 +14,12 @@ export const FleetKeys = {
   partitions: `${TAG}:partitions`,
   instances: `${TAG}:instances`,
   instanceLeases: `${TAG}:instance-leases`,
+  /** Shuffle records by id (kept after they finish: the history SREs and audits look at). */
+  migrations: `${TAG}:migrations`,
+  /** Ids of shuffles not yet finished: what the orchestrator resumes after a restart. */
+  migrationsActive: `${TAG}:migrations:active`,
+  /** Which replica drives a shuffle right now (a lease, so a dead replica's shuffle is taken over). */
+  migrationLock: (id: string) => `${TAG}:migration-lock:${id}`,
   /** Logical topics placed on a cluster: guards cluster deletion, drives partition sync. */
   placement: (clusterId: string) => `${TAG}:placement:${clusterId}`,
 } as const;

@@ -30,7 +30,9 @@ for _, g in ipairs(cjson.decode(ARGV[8])) do
 end
 local version = redis.call('INCR', KEYS[2])
 if op == 'delete' then redis.call('HDEL', KEYS[1], id) else redis.call('HSET', KEYS[1], id, ARGV[4]) end
-for _, x in ipairs(cjson.decode(ARGV[9])) do redis.call(x.op, KEYS[x.k], x.m) end
+for _, x in ipairs(cjson.decode(ARGV[9])) do
+  if x.v then redis.call(x.op, KEYS[x.k], x.m, x.v) else redis.call(x.op, KEYS[x.k], x.m) end
+end
 redis.call('XADD', KEYS[3], 'MAXLEN', ARGV[10], version .. '-0',
   'version', version, 'kind', ARGV[5], 'id', id, 'op', op, 'at', ARGV[7])
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[11], '*',
@@ -56,8 +58,13 @@ if #names > 0 then
     if topics[i] then
       table.insert(out, topics[i])
       out[3] = out[3] + 1
-      local cid = cjson.decode(topics[i]).placement.clusterId
-      if not seen[cid] then seen[cid] = true; table.insert(clusterIds, cid) end
+      local t = cjson.decode(topics[i])
+      local cids = {t.placement.clusterId}
+      -- a topic being shuffled also needs the cluster it is leaving
+      if type(t.migration) == 'table' then table.insert(cids, t.migration.source.clusterId) end
+      for _, cid in ipairs(cids) do
+        if not seen[cid] then seen[cid] = true; table.insert(clusterIds, cid) end
+      end
     end
   end
 end
@@ -68,10 +75,16 @@ end
 return out
 `;
 
-/** One topic and its cluster in one round trip. KEYS: 1 topics, 2 clusters, 3 version. */
+/**
+ * One topic, its cluster and (during a shuffle) its source cluster in one round trip.
+ * KEYS: 1 topics, 2 clusters, 3 version.
+ */
 export const RESOLVE_SCRIPT = `
 local topicJson = redis.call('HGET', KEYS[1], ARGV[1])
 if not topicJson then return {} end
-local clusterJson = redis.call('HGET', KEYS[2], cjson.decode(topicJson).placement.clusterId) or ''
-return {tonumber(redis.call('GET', KEYS[3]) or '0'), topicJson, clusterJson}
+local t = cjson.decode(topicJson)
+local clusterJson = redis.call('HGET', KEYS[2], t.placement.clusterId) or ''
+local sourceJson = ''
+if type(t.migration) == 'table' then sourceJson = redis.call('HGET', KEYS[2], t.migration.source.clusterId) or '' end
+return {tonumber(redis.call('GET', KEYS[3]) or '0'), topicJson, clusterJson, sourceJson}
 `;

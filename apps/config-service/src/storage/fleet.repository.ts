@@ -17,7 +17,10 @@ const SCRIPTS = {
 type Entity = { cluster: Cluster; topic: Topic; app: App };
 type Guard =
   { t: 'exists'; key: string; f: string; path: string } | { t: 'empty'; key: string; path: string };
-type IndexOp = { op: 'sadd' | 'srem'; key: string; m: string };
+/** Side writes made in the same atomic step as the entity (indexes, the migration record). */
+export type IndexOp =
+  | { op: 'sadd' | 'srem' | 'hdel'; key: string; m: string }
+  | { op: 'hset'; key: string; m: string; v: string };
 
 export interface Mutation<K extends EntityKind> {
   readonly kind: K;
@@ -102,7 +105,7 @@ export class FleetRepository {
       return extraKeys.length + 4;
     };
     const guards = (m.guards ?? []).map((g) => ({ ...g, k: slot(g.key), key: undefined }));
-    const indexOps = (m.indexOps ?? []).map((x) => ({ op: x.op, m: x.m, k: slot(x.key) }));
+    const indexOps = (m.indexOps ?? []).map((x) => ({ ...x, key: undefined, k: slot(x.key) }));
     const keys = [ENTITY_HASH[m.kind], FleetKeys.version, FleetKeys.changes, FleetKeys.audit, ...extraKeys];
     const args = [
       m.op,
@@ -157,7 +160,7 @@ export class FleetRepository {
 
   async resolveInputs(
     topicName: string,
-  ): Promise<{ version: number; topic: Topic; cluster?: Cluster } | undefined> {
+  ): Promise<{ version: number; topic: Topic; cluster?: Cluster; sourceCluster?: Cluster } | undefined> {
     const keys = [FleetKeys.topics, FleetKeys.clusters, FleetKeys.version];
     const out = (await this.run('fleetResolve', keys, [topicName])) as Array<string | number>;
     if (out.length === 0) return undefined;
@@ -165,6 +168,7 @@ export class FleetRepository {
       version: Number(out[0]),
       topic: JSON.parse(String(out[1])) as Topic,
       cluster: out[2] ? (JSON.parse(String(out[2])) as Cluster) : undefined,
+      sourceCluster: out[3] ? (JSON.parse(String(out[3])) as Cluster) : undefined,
     };
   }
 

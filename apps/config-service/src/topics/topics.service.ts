@@ -88,6 +88,7 @@ export class TopicsService {
   async changePlacement(name: string, body: unknown, actor: Principal): Promise<Topic> {
     const input = validate(placementChange, body);
     const current = await this.repo.require('topic', name);
+    this.refuseWhileShuffling(current, 'change its placement');
     const cluster = await this.placedCluster(input.clusterId, 'clusterId');
     const physicalTopic = input.physicalTopic ?? current.placement.physicalTopic;
     await this.kafka.ensureTopic(cluster, {
@@ -120,6 +121,7 @@ export class TopicsService {
   /** Removes the logical topic; the physical topic and its data are left for an SRE to delete. */
   async remove(name: string, version: number | undefined, actor: Principal): Promise<void> {
     const current = await this.repo.require('topic', name);
+    this.refuseWhileShuffling(current, 'delete it');
     await this.repo.mutate({
       kind: 'topic',
       op: 'delete',
@@ -130,6 +132,14 @@ export class TopicsService {
       indexOps: [{ op: 'srem', key: FleetKeys.placement(current.placement.clusterId), m: name }],
       detail: { placement: current.placement },
     });
+  }
+
+  /** A shuffle owns the topic's routing until it ends; the CAS on `version` backs this up. */
+  private refuseWhileShuffling(topic: Topic, what: string): void {
+    if (topic.migration)
+      throw new ConflictError(
+        `topic "${topic.name}" is being shuffled (${topic.migration.id}); cannot ${what} now`,
+      );
   }
 
   private async placedCluster(id: string, path: string): Promise<Cluster> {

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import type { MigrationPhaseName, Topic } from '@kafka-fleet/contracts';
+import { TERMINAL_PHASES } from '@kafka-fleet/core';
+import { SERVICE_CONFIG } from '../config/config.tokens';
+import type { ServiceConfig } from '../config/service-config';
+import { ServiceMetrics } from '../metrics/service-metrics';
+import { FleetRepository } from '../storage/fleet.repository';
+import { MigrationRepository, type StoredMigration } from '../storage/migration.repository';
+import { MigrationSteps } from './migration-steps';
+
+type Step = (m: StoredMigration, topic: Topic) => Promise<void>;
+
+/**
+ * Drives every unfinished shuffle, one step per tick. Any replica may drive any shuffle, but only
+ * while it holds that shuffle's lease in Redis; a replica that dies loses the lease and another
+ * resumes from the stored phase. Nothing a step needs lives only in memory.
+ */
+@Injectable()
+export class MigrationOrchestrator implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('migrations');
+  private readonly owner = `replica-${randomUUID()}`;
+  private readonly held = new Set<string>();
+  private timer?: NodeJS.Timeout;
+  private ticking?: Promise<void>;
+  private stopped = false;
+  private readonly steps: Partial<Record<MigrationPhaseName, Step>>;
+
+  constructor(
+    private readonly repo: FleetRepository,
+    private readonly migrations: MigrationRepository,
+    steps: MigrationSteps,
+    private readonly metrics: ServiceMetrics,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+  ) {
+    this.steps = {
+      prepare: (m, t) => steps.prepare(m, t),
+      'switch-producers': (m, t) => steps.switchProducers(m, t),
+      fence: (m, t) => steps.fence(m, t),
+      'drain-consumers': (m, t) => steps.drainConsumers(m, t),
+      complete: (m, t) => steps.complete(m, t),
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    this.schedule(0);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.ticking;
+    await Promise.all(
+      [...this.held].map((id) => this.migrations.unlock(id, this.owner).catch(() => undefined)),
+    );
+  }
+
+  /** Runs a tick now (after starting a shuffle, so the first phase does not wait for the timer). */
+  nudge(): void {
+    if (!this.ticking) this.schedule(0);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.ticking = this.tick().finally(() => {
+        this.ticking = undefined;
+        this.schedule(this.config.migration.tickMs);
+      });
+    }, delayMs);
+  }
+
+  private async tick(): Promise<void> {
+    let ids: string[];
+    try {
+      ids = await this.migrations.activeIds();
+    } catch (error) {
+      this.logger.warn(`cannot list shuffles: ${(error as Error).message}`);
+      return;
+    }
+    // Only the shuffles this replica drives are reported by it, each under its current phase only.
+    this.metrics.migrationsActive.reset();
+    this.metrics.migrationPhaseAge.reset();
+    for (const id of ids) {
+      if (this.stopped) return;
+      await this.drive(id).catch((error: unknown) => this.recordError(id, error));
+    }
+  }
+
+  private async drive(id: string): Promise<void> {
+    if (!(await this.migrations.lock(id, this.owner, this.config.migration.lockMs))) {
+      this.held.delete(id);
+      return;
+    }
+    this.held.add(id);
+    const m = await this.migrations.require(id);
+    if (TERMINAL_PHASES.includes(m.phase)) return;
+    this.observe(m);
+    if (m.holdAt.includes(m.phase)) {
+      if (!m.held) await this.migrations.update(m, { held: true });
+      return;
+    }
+    const topic = await this.repo.require('topic', m.topic);
+    if (topic.migration?.id !== m.id) {
+      this.logger.error(`shuffle ${id} does not match topic ${m.topic}; leaving it for an operator`);
+      return;
+    }
+    await this.steps[m.phase]?.(m, topic);
+  }
+
+  private observe(m: StoredMigration): void {
+    const now = Date.now();
+    this.metrics.migrationsActive.inc({ phase: m.phase });
+    const entered = m.history[m.history.length - 1]?.enteredAt ?? now;
+    this.metrics.migrationPhaseAge.set({ topic: m.topic, phase: m.phase }, (now - entered) / 1000);
+  }
+
+  /** A failed step is retried on the next tick; the last error is shown in the shuffle's status. */
+  private async recordError(id: string, error: unknown): Promise<void> {
+    const message = (error as Error).message;
+    this.logger.warn(`shuffle ${id} step failed (will retry): ${message}`);
+    const m = await this.migrations.get(id).catch(() => undefined);
+    if (m && m.lastError !== message)
+      await this.migrations.update(m, { lastError: message }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,178 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Cluster, Topic } from '@kafka-fleet/contracts';
+import { ConflictError, groupDrained, producersPending, stragglers } from '@kafka-fleet/core';
+import { KafkaAdminGateway } from '../kafka/kafka-admin.gateway';
+import { StragglerSweeper } from '../kafka/straggler-sweeper';
+import { ServiceMetrics } from '../metrics/service-metrics';
+import { FleetKeys } from '../storage/fleet-keys';
+import { FleetRepository } from '../storage/fleet.repository';
+import { InstanceRepository } from '../storage/instance.repository';
+import { MigrationRepository, type StoredMigration } from '../storage/migration.repository';
+import { MigrationWriter } from './migration-writer';
+
+/**
+ * The work of each shuffle phase. Every step is idempotent and starts from what is stored, so a
+ * step interrupted by a crash is simply done again by whichever replica holds the lease next.
+ */
+@Injectable()
+export class MigrationSteps {
+  private readonly logger = new Logger('migrations');
+  constructor(
+    private readonly repo: FleetRepository,
+    private readonly migrations: MigrationRepository,
+    private readonly instances: InstanceRepository,
+    private readonly kafka: KafkaAdminGateway,
+    private readonly sweeper: StragglerSweeper,
+    private readonly writer: MigrationWriter,
+    private readonly metrics: ServiceMetrics,
+  ) {}
+
+  /** Target topic created (same partitions and configs) and its start offsets recorded; then producers switch. */
+  async prepare(m: StoredMigration, topic: Topic): Promise<void> {
+    const target = await this.repo.require('cluster', m.target.clusterId);
+    try {
+      await this.kafka.ensureTopic(target, {
+        name: m.target.physicalTopic,
+        partitions: topic.partitions,
+        replicationFactor: Math.min(topic.replicationFactor, await this.kafka.brokerCount(target)),
+        configs: topic.configs,
+      });
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      // Nothing has moved yet: a target that cannot hold the topic ends the shuffle cleanly.
+      await this.writer.enter(m, topic, 'failed', { record: { lastError: error.message } });
+      return;
+    }
+    const startOffsets = await this.kafka.endOffsets(target, m.target.physicalTopic);
+    await this.writer.enter(m, topic, 'switch-producers', {
+      topic: { placement: m.target, epoch: m.epochTo, floor: startOffsets },
+      record: { startOffsets },
+      indexOps: [{ op: 'sadd', key: FleetKeys.placement(m.target.clusterId), m: topic.name }],
+      detail: { to: m.target, epoch: m.epochTo, startOffsets },
+    });
+  }
+
+  /** Waits until every live producer instance of the topic switched to the new epoch. */
+  async switchProducers(m: StoredMigration, topic: Topic): Promise<void> {
+    const now = Date.now();
+    const live = (await this.instances.live(now)).map((i) => ({
+      instanceId: i.instanceId,
+      expiresAt: Date.parse(i.expiresAt),
+      produces: topic.name in (i.producerEpochs ?? {}),
+      appliedEpoch: i.producerEpochs?.[topic.name],
+    }));
+    const pending = producersPending(live, m.epochTo, now);
+    const acknowledged = live
+      .filter((i) => i.produces && !pending.includes(i.instanceId))
+      .map((i) => i.instanceId)
+      .sort();
+    if (pending.length > 0) {
+      if (
+        pending.join() !== m.producersPending.join() ||
+        acknowledged.join() !== m.producersAcknowledged.join()
+      )
+        await this.migrations.update(m, { producersPending: pending, producersAcknowledged: acknowledged });
+      return;
+    }
+    await this.writer.enter(m, topic, 'fence', {
+      record: { producersPending: [], producersAcknowledged: acknowledged },
+      detail: { producersAcknowledged: acknowledged.length },
+    });
+  }
+
+  /** Records the source's end offsets: every record below them was written before any producer moved on. */
+  async fence(m: StoredMigration, topic: Topic): Promise<void> {
+    const source = await this.repo.require('cluster', m.source.clusterId);
+    const fence = await this.kafka.endOffsets(source, m.source.physicalTopic);
+    await this.writer.enter(m, topic, 'drain-consumers', { record: { fence }, detail: { fence } });
+  }
+
+  /** Lets each consumer group move once its committed offsets reached the fence on every partition. */
+  async drainConsumers(m: StoredMigration, topic: Topic): Promise<void> {
+    const source = await this.repo.require('cluster', m.source.clusterId);
+    const reported = (await this.instances.live()).flatMap((i) => i.consumerGroups?.[topic.name] ?? []);
+    const groups = [...new Set([...m.groups, ...reported])].sort();
+    const drained = [...m.groupsDrained];
+    for (const group of groups.filter((g) => !drained.includes(g))) {
+      const committed = await this.kafka.committedOffsets(source, group, m.source.physicalTopic);
+      if (groupDrained(committed, m.fence ?? {})) drained.push(group);
+      else
+        this.logger.debug(
+          `shuffle ${m.id}: group ${group} at ${JSON.stringify(committed)}, fence ${JSON.stringify(m.fence)}`,
+        );
+    }
+    drained.sort();
+    if (drained.length === groups.length) {
+      await this.writer.enter(m, topic, 'complete', {
+        record: { groups, groupsDrained: drained },
+        detail: { groups: groups.length },
+      });
+    } else if (drained.length > m.groupsDrained.length) {
+      await this.writer.enter(m, topic, 'drain-consumers', { record: { groups, groupsDrained: drained } });
+    } else if (groups.length > m.groups.length) {
+      await this.migrations.update(m, { groups });
+    }
+  }
+
+  /** Sweeps stragglers (records written to the source after the fence) onto the target, then retires the source. */
+  async complete(m: StoredMigration, topic: Topic): Promise<void> {
+    const [source, target] = await Promise.all([
+      this.repo.require('cluster', m.source.clusterId),
+      this.repo.require('cluster', m.target.clusterId),
+    ]);
+    const fence = m.fence ?? {};
+    const endNow = await this.kafka.endOffsets(source, m.source.physicalTopic);
+    let current = m;
+    // Resume an interrupted sweep where its last acknowledged batch ended.
+    const from = {
+      ...fence,
+      ...Object.fromEntries((m.sweep?.partitions ?? []).map((p) => [String(p.partition), p.to])),
+    };
+    const ranges = stragglers(from, endNow);
+    if (ranges.length > 0) current = await this.sweep(current, source, target, ranges);
+    const records = current.sweep?.records ?? 0;
+    await this.writer.enter(current, topic, 'done', {
+      record: { sweep: { records, partitions: current.sweep?.partitions ?? [] } },
+      indexOps: this.retireSourceIndex(m, topic),
+      detail: { sweptRecords: records, retired: m.source },
+    });
+  }
+
+  private async sweep(
+    m: StoredMigration,
+    source: Cluster,
+    target: Cluster,
+    ranges: Array<{ partition: number; from: string; to: string }>,
+  ): Promise<StoredMigration> {
+    let current = m;
+    await this.sweeper.sweep({
+      migrationId: m.id,
+      source: { cluster: source, topic: m.source.physicalTopic },
+      target: { cluster: target, topic: m.target.physicalTopic },
+      ranges,
+      timeoutMs: 120_000,
+      onCopied: async (partition, nextOffset, records) => {
+        this.metrics.sweptRecords.inc(records);
+        const fromFence = current.fence?.[String(partition)] ?? '0';
+        const partitions = [
+          ...(current.sweep?.partitions ?? []).filter((p) => p.partition !== partition),
+          { partition, from: fromFence, to: nextOffset },
+        ].sort((a, b) => a.partition - b.partition);
+        const sweep = { records: (current.sweep?.records ?? 0) + records, partitions };
+        // Progress is saved per acknowledged batch: a crash re-copies at most the batch in flight.
+        current =
+          (await this.migrations.update(current, { sweep })) ??
+          (await this.migrations.update(await this.migrations.require(m.id), { sweep })) ??
+          current;
+      },
+    });
+    return current;
+  }
+
+  /** The source cluster stops hosting the logical topic (unless the shuffle stayed on one cluster). */
+  private retireSourceIndex(m: StoredMigration, topic: Topic) {
+    return m.source.clusterId === m.target.clusterId
+      ? []
+      : [{ op: 'srem' as const, key: FleetKeys.placement(m.source.clusterId), m: topic.name }];
+  }
+}

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import type { Migration, MigrationPhaseName, Topic, TopicMigration } from '@kafka-fleet/contracts';
+import { TERMINAL_PHASES, transition } from '@kafka-fleet/core';
+import { ServiceMetrics } from '../metrics/service-metrics';
+import { FleetKeys } from '../storage/fleet-keys';
+import { FleetRepository, type IndexOp } from '../storage/fleet.repository';
+import { nextRevision, type StoredMigration } from '../storage/migration.repository';
+import { stamp } from '../storage/stamp';
+
+export interface PhaseChange {
+  /** Routing changes to the topic made in the same step (placement, epoch, floor…). */
+  readonly topic?: Partial<Topic>;
+  readonly record?: Partial<Migration>;
+  readonly indexOps?: IndexOp[];
+  readonly detail?: Record<string, unknown>;
+}
+
+/** The client-facing part of a shuffle, embedded in the topic. */
+export function topicMigrationOf(m: Migration): TopicMigration {
+  return {
+    id: m.id,
+    phase: m.phase,
+    source: m.source,
+    epochFrom: m.epochFrom,
+    ...(m.sourceFloor ? { sourceFloor: m.sourceFloor } : {}),
+    ...(m.fence ? { fence: m.fence } : {}),
+    drainedGroups: [...m.groupsDrained],
+  };
+}
+
+/**
+ * Every phase change is one atomic write of the topic (what clients route by), the shuffle record,
+ * the change feed and the audit stream, compare-and-set on the topic's version: a replica that lost
+ * its lease, or an operator's concurrent abort, makes the write fail instead of forking the shuffle.
+ */
+@Injectable()
+export class MigrationWriter {
+  constructor(
+    private readonly repo: FleetRepository,
+    private readonly metrics: ServiceMetrics,
+  ) {}
+
+  /** Moves `m` to phase `to` (or, with `to` equal to its phase, updates routing within the phase). */
+  async enter(
+    m: StoredMigration,
+    topic: Topic,
+    to: MigrationPhaseName,
+    change: PhaseChange = {},
+    actor = 'orchestrator',
+  ): Promise<StoredMigration> {
+    const now = Date.now();
+    // Staying in the phase (a group drained, say) changes routing without a transition.
+    const moved = to === m.phase ? m : transition(m, to, now);
+    const record = nextRevision(m, { ...change.record, phase: moved.phase, history: [...moved.history] });
+    const terminal = TERMINAL_PHASES.includes(to);
+    const { migration: _previous, ...rest } = { ...topic, ...change.topic };
+    const nextTopic: Topic = stamp(
+      terminal
+        ? { ...rest, state: 'stable' as const }
+        : { ...rest, state: 'migrating' as const, migration: topicMigrationOf(record) },
+      { version: topic.version, createdAt: topic.createdAt },
+    );
+    await this.repo.mutate({
+      kind: 'topic',
+      op: 'update',
+      id: topic.name,
+      expectedVersion: topic.version,
+      entity: nextTopic,
+      actor,
+      indexOps: [
+        { op: 'hset', key: FleetKeys.migrations, m: m.id, v: JSON.stringify(record) },
+        ...(terminal ? [{ op: 'srem' as const, key: FleetKeys.migrationsActive, m: m.id }] : []),
+        ...(change.indexOps ?? []),
+      ],
+      detail: { migration: m.id, phase: to, from: m.phase, ...change.detail },
+    });
+    if (to === m.phase) return record;
+    const left = m.history[m.history.length - 1];
+    this.metrics.migrationPhaseDuration.observe({ phase: m.phase }, (now - left.enteredAt) / 1000);
+    if (terminal) this.metrics.migrationOutcomes.inc({ outcome: to });
+    return record;
+  }
+}

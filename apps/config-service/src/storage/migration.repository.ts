@@ -1,0 +1,115 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Migration } from '@kafka-fleet/contracts';
+import { NotFoundError } from '@kafka-fleet/core';
+import { FleetKeys } from './fleet-keys';
+import type { RedisClient } from './redis-client.factory';
+import { REDIS_CLIENT, REDIS_TIMER, type RedisTimer } from './redis-timer';
+
+/** A stored shuffle: `rev` increases on every write, so concurrent writers never overwrite each other blindly. */
+export interface StoredMigration extends Migration {
+  readonly rev: number;
+}
+
+/** KEYS: 1 migrations hash. ARGV: 1 id, 2 expected rev, 3 new JSON (with rev = expected + 1). */
+const UPDATE_IF_REV = `
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if not current then return 0 end
+if cjson.decode(current).rev ~= tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+return 1
+`;
+
+/** KEYS: 1 lock key. ARGV: 1 owner, 2 ttl ms. Takes a free lock or renews our own. */
+const ACQUIRE_OR_RENEW = `
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`;
+
+/** KEYS: 1 lock key. ARGV: 1 owner. Deletes the lock only if we hold it. */
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+/**
+ * Shuffle records. Phase changes are written together with the topic (one atomic mutation in
+ * `FleetRepository`); this repository reads them, writes progress that does not change routing,
+ * and holds the per-shuffle lease that keeps two service replicas from driving one shuffle.
+ */
+@Injectable()
+export class MigrationRepository {
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
+    @Inject(REDIS_TIMER) private readonly timer: RedisTimer,
+  ) {
+    this.redis.defineCommand('migrationUpdateIfRev', { numberOfKeys: 1, lua: UPDATE_IF_REV });
+    this.redis.defineCommand('migrationLock', { numberOfKeys: 1, lua: ACQUIRE_OR_RENEW });
+    this.redis.defineCommand('migrationUnlock', { numberOfKeys: 1, lua: RELEASE });
+  }
+
+  private call(name: string, ...args: string[]): Promise<number> {
+    const command = (this.redis as unknown as Record<string, (...a: string[]) => Promise<number>>)[name];
+    return this.timer.time(`script:${name}`, () => command.call(this.redis, ...args));
+  }
+
+  async get(id: string): Promise<StoredMigration | undefined> {
+    const raw = await this.timer.time('hget', () => this.redis.hget(FleetKeys.migrations, id));
+    return raw ? (JSON.parse(raw) as StoredMigration) : undefined;
+  }
+
+  async require(id: string): Promise<StoredMigration> {
+    const found = await this.get(id);
+    if (!found) throw new NotFoundError('migration', id);
+    return found;
+  }
+
+  async activeIds(): Promise<string[]> {
+    return this.timer.time('smembers', () => this.redis.smembers(FleetKeys.migrationsActive));
+  }
+
+  /** Every shuffle of `topic`, newest first (ids sort by creation time). */
+  async forTopic(topic: string): Promise<StoredMigration[]> {
+    const out: StoredMigration[] = [];
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.timer.time('hscan', () =>
+        this.redis.hscan(FleetKeys.migrations, cursor, 'COUNT', 500),
+      );
+      for (let i = 1; i < flat.length; i += 2) {
+        const m = JSON.parse(flat[i]) as StoredMigration;
+        if (m.topic === topic) out.push(m);
+      }
+      cursor = next;
+    } while (cursor !== '0');
+    return out.sort((a, b) => (a.id < b.id ? 1 : -1));
+  }
+
+  /** Writes `next` only if nobody wrote since `current` was read; false means re-read and retry. */
+  async update(current: StoredMigration, changes: Partial<Migration>): Promise<StoredMigration | undefined> {
+    const next = nextRevision(current, changes);
+    const ok = await this.call(
+      'migrationUpdateIfRev',
+      FleetKeys.migrations,
+      current.id,
+      String(current.rev),
+      JSON.stringify(next),
+    );
+    return ok === 1 ? next : undefined;
+  }
+
+  async lock(id: string, owner: string, ttlMs: number): Promise<boolean> {
+    return (await this.call('migrationLock', FleetKeys.migrationLock(id), owner, String(ttlMs))) === 1;
+  }
+
+  /** Lets go of our lease (on shutdown) so another replica takes over at once, not after the TTL. */
+  async unlock(id: string, owner: string): Promise<void> {
+    await this.call('migrationUnlock', FleetKeys.migrationLock(id), owner);
+  }
+}
+
+/** The record that follows `current` after `changes` (next rev, fresh updatedAt). */
+export function nextRevision(current: StoredMigration, changes: Partial<Migration>): StoredMigration {
+  return { ...current, ...changes, rev: current.rev + 1, updatedAt: new Date().toISOString() };
+}
