@@ -35,8 +35,9 @@ export class FleetClient {
     this.pool = new ProducerPool(this.options);
     this.config.onChange((next) => this.metrics.configVersion.set(next.version));
     this.heartbeat = new InstanceHeartbeat(this.api, this.config, this.options, () => ({
-      ...Object.assign({}, ...[...this.consumers].map((c) => c.appliedEpochs())),
-      ...this.sharedProducer?.appliedEpochs(),
+      producerEpochs: this.sharedProducer?.appliedEpochs() ?? {},
+      consumerEpochs: Object.assign({}, ...[...this.consumers].map((c) => c.appliedEpochs())),
+      consumerGroups: mergeGroups([...this.consumers].map((c) => c.groupsByTopic())),
     }));
   }
 
@@ -50,7 +51,10 @@ export class FleetClient {
 
   /** The producer (one per client: lanes and backend clients are shared by every caller). */
   producer(): FleetProducer {
-    this.sharedProducer ??= new FleetProducer(this.config, this.pool, this.options, this.metrics);
+    // A producer lane that switched epochs reports it at once: the shuffle is waiting for that.
+    this.sharedProducer ??= new FleetProducer(this.config, this.pool, this.options, this.metrics, () =>
+      this.heartbeat.soon(),
+    );
     return this.sharedProducer;
   }
 
@@ -82,6 +86,14 @@ export class FleetClient {
     await this.pool.close();
     await this.config.stop();
   }
+}
+
+function mergeGroups(all: ReadonlyArray<Record<string, string[]>>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const groups of all)
+    for (const [topic, ids] of Object.entries(groups))
+      out[topic] = [...new Set([...(out[topic] ?? []), ...ids])];
+  return out;
 }
 
 export function createFleetClient(options: FleetClientOptions): FleetClient {

@@ -1,4 +1,4 @@
-import { clientKey, findRoute, sameRoute, type Route } from '@kafka-fleet/core';
+import { clientKey, findRoute, sameRoute, withinBounds, type Route } from '@kafka-fleet/core';
 import { BACKENDS } from '../backends/backend-pool';
 import type { BackendConsumer, ConsumedRecord } from '../backends/backend-port';
 import type { ResolvedOptions } from '../config/client-options';
@@ -26,6 +26,8 @@ interface Lane {
   readonly key: string;
   readonly routes: Route[];
   readonly consumer: BackendConsumer;
+  /** Route per physical topic; replaced in place when only its bounds change (a fence arrived). */
+  readonly byPhysical: Map<string, Route>;
 }
 
 /**
@@ -76,6 +78,11 @@ export class FleetConsumer {
     await this.reconciling;
   }
 
+  /** This consumer's group, per subscribed logical topic (for heartbeats: the groups a shuffle drains). */
+  groupsByTopic(): Record<string, string[]> {
+    return Object.fromEntries(this.topics.map((t) => [t, [this.settings.groupId]]));
+  }
+
   /** Epoch consumed per logical topic (for heartbeats). */
   appliedEpochs(): Record<string, number> {
     const out: Record<string, number> = {};
@@ -120,7 +127,7 @@ export class FleetConsumer {
   }
 
   private routeOf(topic: string): Route {
-    const found = findRoute(this.config.snapshot(), topic, 'consume');
+    const found = findRoute(this.config.snapshot(), topic, 'consume', this.settings.groupId);
     if (found.kind === 'unknown') throw new TopicAccessError(topic, 'resolve');
     if (found.kind === 'forbidden') throw new TopicAccessError(topic, 'consume');
     return found.route;
@@ -159,6 +166,7 @@ export class FleetConsumer {
         next.length === lane.routes.length &&
         next.every((r) => lane.routes.some((l) => sameRoute(l, r)));
       if (unchanged) {
+        for (const r of next) lane.byPhysical.set(r.physicalTopic, r);
         wanted.delete(key);
         continue;
       }
@@ -181,13 +189,19 @@ export class FleetConsumer {
         fromBeginning: this.settings.fromBeginning ?? true,
       },
     );
-    const logical = new Map(routes.map((r) => [r.physicalTopic, r]));
+    const byPhysical = new Map(routes.map((r) => [r.physicalTopic, r]));
     await consumer.connect();
     await consumer.subscribe(routes.map((r) => r.physicalTopic));
     await consumer.run(
       async (record) => {
-        const route = logical.get(record.topic);
+        const route = byPhysical.get(record.topic);
         if (!route || !this.handler) return;
+        // Outside the route's era (below a floor, at or past a fence): never the application's to
+        // see here. Returning lets the offset be committed, so the group's progress passes it.
+        if (!withinBounds(route, record.partition, record.offset)) {
+          this.metrics.outOfBounds.inc({ topic: route.topic });
+          return;
+        }
         const labels = { topic: route.topic, cluster: clusterId, backend };
         const end = this.metrics.consumeLatency.startTimer(labels);
         const { topic: _physical, partition, ...message } = record;
@@ -217,6 +231,6 @@ export class FleetConsumer {
           }),
       },
     );
-    return { key, routes, consumer };
+    return { key, routes, consumer, byPhysical };
   }
 }

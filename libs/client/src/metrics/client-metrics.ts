@@ -14,6 +14,7 @@ export class ClientMetrics {
   readonly configVersion: Gauge;
   readonly configStaleness: Gauge;
   readonly routeSwitches: Counter<'topic'>;
+  readonly outOfBounds: Counter<'topic'>;
   readonly rebalances: Counter<'group' | 'backend'>;
   readonly rebalanceDuration: Histogram<'group' | 'backend'>;
   readonly unassignedTime: Counter<'group' | 'backend'>;
@@ -79,6 +80,12 @@ export class ClientMetrics {
     this.routeSwitches = new Counter({
       name: 'kafka_fleet_client_route_switches_total',
       help: 'Route changes applied (placement, epoch or backend)',
+      labelNames: ['topic'],
+      registers,
+    });
+    this.outOfBounds = new Counter({
+      name: 'kafka_fleet_client_out_of_era_records_total',
+      help: 'Records skipped because they lie outside the route era (below a floor or past a shuffle fence)',
       labelNames: ['topic'],
       registers,
     });

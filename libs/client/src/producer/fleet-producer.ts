@@ -37,6 +37,7 @@ export class FleetProducer {
     private readonly pool: ProducerPool,
     private readonly options: ResolvedOptions,
     private readonly metrics: ClientMetrics,
+    private readonly onEpochApplied: () => void = () => undefined,
   ) {
     config.onChange((next) => {
       for (const [topic, lane] of this.lanes) {
@@ -77,6 +78,7 @@ export class FleetProducer {
           from: `${from.clusterId}/${from.backend}@${from.epoch}`,
           to: `${to.clusterId}/${to.backend}@${to.epoch}`,
         });
+        this.onEpochApplied();
       });
       this.lanes.set(topic, lane);
     }

@@ -3,6 +3,13 @@ import type { ResolvedOptions } from '../config/client-options';
 import type { ConfigSource } from './config-source';
 import type { ServiceApi } from './service-api';
 
+/** What this instance routes by, as the heartbeat reports it. */
+export interface RoutingReport {
+  readonly producerEpochs: Record<string, number>;
+  readonly consumerEpochs: Record<string, number>;
+  readonly consumerGroups: Record<string, string[]>;
+}
+
 /**
  * Keeps this instance registered: every `heartbeatIntervalMs` it reports the config version and
  * the epoch it has *applied* per topic (after a producer drained, not when the change arrived), so
@@ -10,12 +17,14 @@ import type { ServiceApi } from './service-api';
  */
 export class InstanceHeartbeat {
   private timer?: NodeJS.Timeout;
+  private inflight?: Promise<boolean>;
+  private again?: Promise<boolean>;
 
   constructor(
     private readonly api: ServiceApi,
     private readonly config: ConfigSource,
     private readonly options: ResolvedOptions,
-    private readonly appliedEpochs: () => Record<string, number>,
+    private readonly routing: () => RoutingReport,
   ) {}
 
   start(): void {
@@ -28,13 +37,17 @@ export class InstanceHeartbeat {
   async beatOnce(): Promise<boolean> {
     try {
       const snapshot = this.config.snapshot();
+      const routing = this.routing();
       await this.api.heartbeat({
         instanceId: this.options.instanceId,
         app: this.options.appId,
         host: hostname(),
         backend: snapshot.backend,
         configVersion: snapshot.version,
-        appliedEpochs: this.appliedEpochs(),
+        // The older, merged view (for `lagging`), then what the shuffle waits for and drains.
+        appliedEpochs: { ...routing.consumerEpochs, ...routing.producerEpochs },
+        producerEpochs: routing.producerEpochs,
+        consumerGroups: routing.consumerGroups,
         effectiveConfig: {
           lingerMs: this.options.lingerMs,
           requestTimeoutMs: this.options.requestTimeoutMs,
@@ -49,6 +62,20 @@ export class InstanceHeartbeat {
       this.options.logger.debug('heartbeat failed', { error: (error as Error).message });
       return false;
     }
+  }
+
+  /**
+   * Beats now, coalescing calls that arrive while a beat is in flight into one more beat after it,
+   * so a shuffle learns within one round trip that this instance switched.
+   */
+  soon(): void {
+    if (this.again) return;
+    const previous = this.inflight ?? Promise.resolve(true);
+    this.again = previous.then(() => {
+      this.again = undefined;
+      this.inflight = this.beatOnce();
+      return this.inflight;
+    });
   }
 
   stop(): void {

@@ -75,7 +75,13 @@ export class RdkafkaConsumer implements BackendConsumer {
         .then(() => this.options.listener?.onRevoking?.(partitions))
         .then(() => this.commitHandled(partitions))
         .catch(() => undefined)
-        .finally(() => this.consumer.incrementalUnassign(assignment));
+        .then(() => {
+          try {
+            this.consumer.incrementalUnassign(assignment);
+          } catch {
+            // Revoked because we are closing: a disconnected consumer has nothing left to release.
+          }
+        });
     }
   }
 
