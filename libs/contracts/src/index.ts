@@ -2,3 +2,4 @@ export * from './error-codes';
 export * from './names';
 export * from './resources';
 export * from './runtime';
+export * from './rebalance';
