@@ -132,9 +132,13 @@ export type SpreadStats = z.infer<typeof spreadStats>;
 
 export const CLUSTER_VIOLATIONS = ['over-headroom', 'above-band', 'below-band'] as const;
 
-/** Why planning stopped: the goals were met, a cap was reached, or nothing more could be done. */
+/**
+ * Why planning stopped: the balance goals were met, the drained cluster is empty, a cap was
+ * reached, or nothing more could be done.
+ */
 export const STOP_REASONS = [
   'goals-met',
+  'drained',
   'max-moves',
   'max-bytes-moved',
   'no-improving-move',

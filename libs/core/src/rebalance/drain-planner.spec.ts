@@ -23,7 +23,7 @@ describe('drain planning on a generated fleet (200 clusters, 20,000 topics)', ()
     expect(plan.moves.map((m) => m.topic).sort()).toEqual(onVictim.map((t) => t.name).sort());
     expect(plan.moves.every((m) => m.from === victim && m.to !== victim && m.reason === 'drain')).toBe(true);
     expect(plan.utilisation.find((u) => u.cluster === victim)?.after).toBe(0);
-    expect(plan.stopReason).toBe('goals-met');
+    expect(plan.stopReason).toBe('drained');
     expect(findPlanProblems(fleet, goals, mode, plan)).toEqual([]);
   });
 

@@ -43,7 +43,7 @@ export function planDrain(
   const reasons = new Set(unplaceable.map((u) => u.reason));
   const stopReason =
     unplaceable.length === 0
-      ? 'goals-met'
+      ? 'drained'
       : reasons.has('max-moves')
         ? 'max-moves'
         : reasons.has('max-bytes-moved')

@@ -137,6 +137,7 @@ describe('planRebalance on a hand-computed fleet', () => {
     expect(plan.unplaceable).toEqual([]);
     expect(plan.goalsMet.drained).toBe(true);
     expect(plan.utilisation.find((u) => u.cluster === 'a')?.after).toBe(0);
+    expect(plan.stopReason).toBe('drained');
   });
 
   it('plans nothing for a fleet already within the goals', () => {
