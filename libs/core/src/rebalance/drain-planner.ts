@@ -10,9 +10,10 @@ export interface DrainOutcome extends PlannerOutcome {
 
 /**
  * Moves every topic off `drained`. Biggest topics are placed first, while the fleet still has the
- * most room for them (first-fit-decreasing, the classic bin-packing order); each goes to the eligible
- * cluster left least utilised by it, so the drained load spreads instead of piling onto one
- * neighbour. A topic that cannot go anywhere is reported with the reason, never left out silently.
+ * most room for them (the decreasing order of bin-packing heuristics); each goes to the eligible
+ * cluster left least utilised by it (worst fit), so the drained load spreads instead of piling onto
+ * one neighbour. A topic that cannot go anywhere is reported with the reason, never left out
+ * silently. Only targets gain load, so every intermediate state of the drain is within headroom.
  */
 export function planDrain(
   state: FleetState,
