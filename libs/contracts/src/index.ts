@@ -3,3 +3,4 @@ export * from './migrations';
 export * from './names';
 export * from './resources';
 export * from './runtime';
+export * from './rebalance';
