@@ -34,14 +34,12 @@ const MODELS: Readonly<Record<string, Validatable>> = {
   'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule.prototype,
 };
 
-/** Objects whose contents are free-form by design: their keys are data, not fields. */
-const FREE_FORM = [/^\/metadata\/(labels|annotations)$/, /^\/data$/, /^\/stringData$/, /^\/binaryData$/];
-
 /**
  * Validates an object against its schema, then looks for fields the schema does not know.
  * The generated validators accept unknown fields (as `kubectl apply` without server-side
  * validation would), yet a misspelt `readinesProbe` silently disables the probe. The validator
- * reads every property its schema defines, so any key it never read is unknown to the schema.
+ * reads every property its schema defines (and every key of a map-typed field such as labels), so
+ * any key it never read is unknown to the schema.
  */
 export function validateSchema(object: K8sObject): Finding[] {
   const where = nameOf(object);
@@ -85,7 +83,7 @@ class ReadTracker {
   unreadFields(): string[] {
     const unknown: string[] = [];
     for (const [target, { path, read }] of this.seen) {
-      if (!isObject(target) || FREE_FORM.some((re) => re.test(path))) continue;
+      if (!isObject(target)) continue;
       for (const key of Object.keys(target)) if (!read.has(key)) unknown.push(`${path}/${key}`);
     }
     return unknown;
