@@ -52,7 +52,7 @@ export const instancesModule: CommandModule = {
             ],
             rows,
             out.style,
-            'no live instances',
+            args.flag('lagging') ? 'no lagging instances' : 'no live instances',
           ),
           ...(rows.length ? ['', `${rows.length} instance(s), ${lagging} lagging`] : []),
         ]);

@@ -64,8 +64,13 @@ describe('live status rendering', () => {
         'records_swept=17 from=alpha elapsed=12.3s',
     );
     expect(
-      renderStatusLine({ title: 't', bars: [], fields: [{ key: 'last error', value: 'no leader' }] }),
-    ).toBe('t last_error="no leader"');
+      renderStatusLine({
+        title: 't',
+        phase: 'waiting for producers',
+        bars: [],
+        fields: [{ key: 'last error', value: 'no leader' }],
+      }),
+    ).toBe('t phase="waiting for producers" last_error="no leader"');
   });
 });
 

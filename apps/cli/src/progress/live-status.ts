@@ -94,7 +94,7 @@ export function renderStatusFrame(status: LiveStatus, { style, width }: FrameOpt
  */
 export function renderStatusLine(status: LiveStatus): string {
   const parts = [sanitize(status.title)];
-  if (status.phase !== undefined) parts.push(`phase=${sanitize(status.phase)}`);
+  if (status.phase !== undefined) parts.push(`phase=${quoteIfSpaced(sanitize(status.phase))}`);
   for (const bar of status.bars) parts.push(`${slug(bar.label)}=${counter(bar)}`);
   for (const field of status.fields) parts.push(`${slug(field.key)}=${quoteIfSpaced(sanitize(field.value))}`);
   if (status.elapsedMs !== undefined) parts.push(`elapsed=${seconds(status.elapsedMs)}`);
