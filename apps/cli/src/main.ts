@@ -16,6 +16,11 @@ async function main(): Promise<void> {
     if (interrupts > 1) process.exit(130);
     interrupt.abort();
   };
+  // `fleet audit tail --follow | head`: the reader leaving ends the run; it is not a crash.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.exitCode = await runCli({
