@@ -101,6 +101,15 @@ describe('fleet runner', () => {
     expect(run.requests).toHaveLength(0);
   });
 
+  it('refuses flags that only make sense with another flag, before any request', async () => {
+    const run = await cli('topics placement orders --wait', {});
+    expect(run.code).toBe(EXIT.usage);
+    expect(run.stderr).toMatch(
+      /^error: --wait only applies with --set <cluster>\n\nUsage: fleet topics placement/,
+    );
+    expect(run.requests).toHaveLength(0);
+  });
+
   it('reports the service refusal in one line and exits by its code', async () => {
     const run = await cli('topics get ghost', {
       'GET /v1/topics/ghost': [

@@ -143,6 +143,8 @@ export const topicsModule: CommandModule = {
             waitTimeoutMs: args.int('wait-timeout-ms') ?? 120_000,
           });
         }
+        const stray = ['physical-topic', 'yes', 'wait', 'wait-timeout-ms'].find((flag) => args.has(flag));
+        if (stray) throw new UsageError(`--${stray} only applies with --set <cluster>`, args.commandPath);
         const { api, out } = ctx;
         const resolved = await api.resolve(name);
         const partitions = await api.topicPartitions(name).catch((error: unknown) => {
