@@ -42,4 +42,26 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The CLI talks to the config service over HTTP only: no broker client, no Redis, no Nest, and
+    // no reaching into the service's or the client library's source.
+    files: ['apps/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['kafkajs', 'node-rdkafka', 'ioredis', '@kafka-fleet/client'].map((name) => ({
+            name,
+            message: 'the CLI uses the REST API only.',
+          })),
+          patterns: [
+            {
+              group: ['@nestjs/*', '**/config-service/**', '**/libs/client/**'],
+              message: 'the CLI uses the REST API only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -63,6 +63,7 @@ const ROUTES: Route[] = [
   { method: 'POST', path: () => '/v1/instances/heartbeat', body: heartbeat(), allow: ['operator', 'app'] },
   { method: 'GET', path: () => '/v1/instances', allow: ['operator'] },
   { method: 'GET', path: () => '/v1/audit', allow: ['operator'] },
+  { method: 'GET', path: () => '/v1/whoami', allow: ['operator', 'anyApp'] },
 ];
 const PUBLIC = ['/health/live', '/health/ready', '/metrics', '/docs/json', '/docs'];
 const CALLERS: Caller[] = ['anonymous', 'forged', 'admin', 'operator', 'app', 'otherApp'];
@@ -114,6 +115,16 @@ describe('role matrix: every route × every kind of caller', () => {
     expect(
       (await other('POST', '/v1/instances/heartbeat', { ...heartbeat(), app: OTHER_APP_ID })).status,
     ).toBe(200);
+  });
+
+  it.each([
+    ['admin', { name: 'root', role: 'admin' }],
+    ['operator', { name: 'sre', role: 'operator' }],
+    ['app', { name: 'payments', role: 'app', app: APP_ID }],
+  ] as const)('whoami names the principal behind the %s token', async (caller, principal) => {
+    const res = await client(service.url, harness.tokens[caller])('GET', '/v1/whoami');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(principal);
   });
 
   it.each([

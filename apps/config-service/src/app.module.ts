@@ -5,6 +5,7 @@ import { AppsService } from './apps/apps.service';
 import { AuditController } from './audit/audit.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenRegistry } from './auth/token-registry';
+import { WhoamiController } from './auth/whoami.controller';
 import { ClustersController } from './clusters/clusters.controller';
 import { ClustersService } from './clusters/clusters.service';
 import { SERVICE_CONFIG } from './config/config.tokens';
@@ -57,6 +58,7 @@ export class AppModule {
         WatchController,
         HealthController,
         DocsController,
+        WhoamiController,
       ],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },

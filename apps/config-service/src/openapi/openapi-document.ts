@@ -119,6 +119,9 @@ const OPS: Record<string, Record<string, Op>> = {
       query: ['since'],
     },
   },
+  '/v1/whoami': {
+    get: { summary: 'The principal (name, role, app) the bearer token maps to', roles: 'operator, app' },
+  },
   '/health/live': { get: { summary: 'Liveness', roles: 'public' } },
   '/health/ready': {
     get: { summary: 'Readiness: Redis and at least one cluster reachable', roles: 'public' },

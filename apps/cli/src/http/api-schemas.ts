@@ -1,0 +1,99 @@
+import {
+  app,
+  cluster,
+  heartbeatInput,
+  topic,
+  type AuditEntry,
+  type InstanceView,
+  type ResolvedTopic,
+} from '@kafka-fleet/contracts';
+import { z } from 'zod';
+
+/**
+ * Response shapes, built from the contracts wherever the contracts have a schema, and checked
+ * against the contract interfaces where they only have a type. `.loose()` everywhere: a newer
+ * service adding a field must not break an older CLI.
+ */
+export const clusterResponse = cluster.loose();
+export const topicResponse = topic.loose();
+export const appResponse = app.loose();
+
+export const page = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string() });
+
+export const instanceView = heartbeatInput
+  .extend({ lastSeenAt: z.string(), expiresAt: z.string(), lagging: z.array(z.string()) })
+  .loose() satisfies z.ZodType<InstanceView>;
+
+export const auditEntry = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    actor: z.string(),
+    action: z.string(),
+    kind: z.string(),
+    entity: z.string(),
+    version: z.number(),
+    detail: z.record(z.string(), z.unknown()).optional(),
+  })
+  .loose() satisfies z.ZodType<AuditEntry>;
+
+export const resolvedTopic = z
+  .object({
+    topic: z.string(),
+    clusterId: z.string(),
+    physicalTopic: z.string(),
+    bootstrapServers: z.array(z.string()),
+    epoch: z.number(),
+    partitions: z.number(),
+    state: z.enum(['stable', 'migrating']),
+    version: z.number(),
+  })
+  .loose() satisfies z.ZodType<ResolvedTopic & { version: number }>;
+
+export const partitionMetadata = z
+  .object({
+    topic: z.string(),
+    clusterId: z.string(),
+    physicalTopic: z.string(),
+    syncedAt: z.string(),
+    partitions: z.array(
+      z
+        .object({
+          partition: z.number(),
+          leader: z.number(),
+          replicas: z.array(z.number()),
+          isr: z.array(z.number()),
+          offlineReplicas: z.array(z.number()).default([]),
+          earliestOffset: z.string(),
+          latestOffset: z.string(),
+        })
+        .loose(),
+    ),
+  })
+  .loose();
+
+export const syncResult = z
+  .object({
+    clusterId: z.string(),
+    outcome: z.enum(['ok', 'error']),
+    topics: z.number(),
+    syncedAt: z.string(),
+    error: z.string().optional(),
+  })
+  .loose();
+
+export const principal = z.object({ name: z.string(), role: z.string(), app: z.string().optional() }).loose();
+
+export const readiness = z.object({ status: z.string(), redis: z.boolean(), kafka: z.boolean() }).loose();
+
+export type ClusterView = z.infer<typeof clusterResponse>;
+export type TopicView = z.infer<typeof topicResponse>;
+export type AppView = z.infer<typeof appResponse>;
+export type InstanceRow = z.infer<typeof instanceView>;
+export type AuditRow = z.infer<typeof auditEntry>;
+export type ResolvedView = z.infer<typeof resolvedTopic>;
+export type PartitionMetadata = z.infer<typeof partitionMetadata>;
+export type SyncResultView = z.infer<typeof syncResult>;
+export type PrincipalView = z.infer<typeof principal>;
+export type Readiness = z.infer<typeof readiness>;
