@@ -11,6 +11,8 @@ const instance = (instanceId: string, appliedEpochs: Record<string, number>): In
   backend: 'kafkajs',
   configVersion: 1,
   appliedEpochs,
+  producerEpochs: appliedEpochs,
+  consumerGroups: {},
   effectiveConfig: {},
   rates: {},
   leaseMs: 30_000,

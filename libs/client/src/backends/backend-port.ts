@@ -109,6 +109,11 @@ export interface BackendConsumer {
   /** Delivers records one at a time, per partition in offset order; the next waits for the handler. */
   run(handler: (record: ConsumedRecord) => Promise<void>, options?: RunOptions): Promise<void>;
   commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  /**
+   * Makes every handled offset of the owned partitions durable now (a shuffle waits for the group's
+   * committed offsets to reach the fence, so a commit still queued must not stall it).
+   */
+  flush(): Promise<void>;
   committed(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]>;
   seek(target: TopicPartitionOffset): void;
   pause(partitions: readonly TopicPartition[]): void;

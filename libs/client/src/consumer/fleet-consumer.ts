@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { clientKey, findRoute, sameRoute, withinBounds, type Route } from '@kafka-fleet/core';
 import { BACKENDS } from '../backends/backend-pool';
 import type { BackendConsumer, ConsumedRecord } from '../backends/backend-port';
@@ -5,6 +6,22 @@ import type { ResolvedOptions } from '../config/client-options';
 import { TopicAccessError } from '../errors/client-errors';
 import type { ClientMetrics } from '../metrics/client-metrics';
 import type { ConfigSource } from '../resolution/config-source';
+
+const DRAIN_FLUSH_MS = 250;
+
+/**
+ * Static membership id of a lane: stable across restarts of the same lane, but different for a
+ * different set of physical topics. A closing static member does not leave its group, and a new
+ * lane rejoining under the old id would silently inherit the old lane's assignment (partitions of
+ * a topic it no longer reads) instead of triggering the rebalance that gives it the new topic.
+ */
+function staticMemberId(instanceId: string, routes: readonly Route[]): string {
+  const topics = routes
+    .map((r) => r.physicalTopic)
+    .sort()
+    .join(',');
+  return `${instanceId}-${createHash('sha1').update(topics).digest('hex').slice(0, 10)}`;
+}
 
 export interface EachMessagePayload {
   /** The logical topic. */
@@ -47,6 +64,7 @@ export class FleetConsumer {
   private handler?: (payload: EachMessagePayload) => Promise<void>;
   private reconciling: Promise<void> = Promise.resolve();
   private readonly unsubscribe: () => void;
+  private flushTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly config: ConfigSource,
@@ -120,6 +138,7 @@ export class FleetConsumer {
 
   async disconnect(): Promise<void> {
     this.unsubscribe();
+    clearInterval(this.flushTimer);
     await this.reconciling;
     const lanes = [...this.lanes.values()];
     this.lanes.clear();
@@ -171,10 +190,44 @@ export class FleetConsumer {
         continue;
       }
       this.lanes.delete(key);
+      this.options.logger.info('consumer lane closing', { group: this.settings.groupId, lane: key });
       await lane.consumer.disconnect(); // commits what was handled before letting go
+      this.options.logger.info('consumer lane closed', { group: this.settings.groupId, lane: key });
       for (const r of lane.routes) this.metrics.routeSwitches.inc({ topic: r.topic });
     }
-    for (const [key, routes] of wanted) this.lanes.set(key, await this.startLane(key, routes));
+    for (const [key, routes] of wanted) {
+      this.lanes.set(key, await this.startLane(key, routes));
+      this.options.logger.info('consumer lane started', {
+        group: this.settings.groupId,
+        lane: key,
+        topics: routes.map((r) => `${r.topic}@${r.epoch}`).join(','),
+      });
+    }
+    this.flushWhileDraining();
+  }
+
+  /**
+   * While a lane reads a shuffle's source up to its fence, handled offsets are made durable every
+   * `drainFlushMs`: the shuffle moves this group on only once its committed offsets reach the fence.
+   */
+  private flushWhileDraining(): void {
+    const draining = [...this.lanes.values()].filter((l) =>
+      [...l.byPhysical.values()].some((r) => r.bounds?.ceiling),
+    );
+    clearInterval(this.flushTimer);
+    this.flushTimer = undefined;
+    if (draining.length === 0) return;
+    this.flushTimer = setInterval(() => {
+      for (const lane of draining)
+        lane.consumer
+          .flush()
+          .catch((error: unknown) =>
+            this.options.logger.warn('commit flush while draining failed', {
+              error: (error as Error).message,
+            }),
+          );
+    }, DRAIN_FLUSH_MS);
+    this.flushTimer.unref();
   }
 
   private async startLane(key: string, routes: Route[]): Promise<Lane> {
@@ -184,7 +237,9 @@ export class FleetConsumer {
       { clusterId, bootstrapServers, clientId: `${this.options.appId}-${backend}` },
       {
         groupId: this.settings.groupId,
-        groupInstanceId: impl.capabilities.staticMembership ? `${this.options.instanceId}` : undefined,
+        groupInstanceId: impl.capabilities.staticMembership
+          ? staticMemberId(this.options.instanceId, routes)
+          : undefined,
         sessionTimeoutMs: this.options.sessionTimeoutMs,
         fromBeginning: this.settings.fromBeginning ?? true,
       },

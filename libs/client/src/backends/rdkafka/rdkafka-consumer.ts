@@ -164,6 +164,15 @@ export class RdkafkaConsumer implements BackendConsumer {
     }
   }
 
+  /** The per-record commits are asynchronous; this one is synchronous for everything handled. */
+  async flush(): Promise<void> {
+    try {
+      this.commitHandled(this.assignment());
+    } catch (error) {
+      throw this.fail('commit')(error);
+    }
+  }
+
   committed(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
     return new Promise((resolve, reject) => {
       this.consumer.committed([...partitions], 10_000, (error, result) =>

@@ -1,0 +1,125 @@
+import type { FleetClient } from '@kafka-fleet/client';
+
+/** One record's identity: which producer wrote it, its sequence number, and its key. */
+export interface Stamp {
+  readonly producer: string;
+  readonly seq: number;
+  readonly key: string;
+}
+
+export const KEYS_PER_PRODUCER = 12;
+
+export function recordFor(producer: string, seq: number): { key: string; value: string } {
+  const key = `${producer}-k${seq % KEYS_PER_PRODUCER}`;
+  return { key, value: JSON.stringify({ producer, seq, key }) };
+}
+
+/**
+ * Sends keyed, sequence-numbered records continuously from one fleet producer, one send at a time
+ * (so per-key order is defined by the sequence), and remembers every acknowledged sequence number.
+ */
+export class ProducerLoad {
+  readonly acked = new Set<number>();
+  readonly failures: string[] = [];
+  readonly latenciesMs: number[] = [];
+  /** Sends slower than the stall target, with when they started: to line them up with phases. */
+  readonly slowSends: Array<{ at: number; ms: number }> = [];
+  private next = 0;
+  private running?: Promise<void>;
+  private stopping = false;
+
+  constructor(
+    readonly name: string,
+    private readonly fleet: FleetClient,
+    private readonly topic: string,
+    private readonly batch = 5,
+    private readonly pauseMs = 5,
+  ) {}
+
+  start(): void {
+    this.running = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    const producer = this.fleet.producer();
+    while (!this.stopping) {
+      const seqs = Array.from({ length: this.batch }, () => this.next++);
+      const started = Date.now();
+      try {
+        await producer.send({ topic: this.topic, messages: seqs.map((s) => recordFor(this.name, s)) });
+        this.latenciesMs.push(Date.now() - started);
+        if (Date.now() - started > 250) this.slowSends.push({ at: started, ms: Date.now() - started });
+        for (const s of seqs) this.acked.add(s);
+      } catch (error) {
+        // Not acknowledged: the record may or may not exist, so it is not counted as produced.
+        this.failures.push((error as Error).message);
+      }
+      if (this.pauseMs > 0) await new Promise((r) => setTimeout(r, this.pauseMs));
+    }
+  }
+}
+
+/** Everything a consumer group handled, in order, with where each record came from. */
+export class ConsumerTally {
+  readonly seen: Array<Stamp & { cluster: string; partition: number; offset: string }> = [];
+
+  handler() {
+    return async ({
+      message,
+      clusterId,
+      partition,
+    }: {
+      message: { value: Buffer | null; offset: string };
+      clusterId: string;
+      partition: number;
+    }) => {
+      const stamp = JSON.parse(message.value!.toString()) as Stamp;
+      this.seen.push({ ...stamp, cluster: clusterId, partition, offset: message.offset });
+    };
+  }
+
+  count(producer: string, seq: number): number {
+    return this.seen.filter((s) => s.producer === producer && s.seq === seq).length;
+  }
+}
+
+export interface Verdict {
+  readonly produced: number;
+  readonly consumed: number;
+  readonly lost: number;
+  readonly duplicated: number;
+  readonly orderViolations: number;
+}
+
+/**
+ * Compares what producers got acknowledged with what a group handled: every acknowledged record
+ * exactly once, and per key in sequence order. `extra` adds records produced outside the loads
+ * (a zombie writing to the old cluster), keyed the same way.
+ */
+export function verdict(loads: readonly ProducerLoad[], tally: ConsumerTally, extra: Stamp[] = []): Verdict {
+  const expected = new Map<string, number>();
+  for (const load of loads) for (const seq of load.acked) expected.set(`${load.name}#${seq}`, 0);
+  for (const e of extra) expected.set(`${e.producer}#${e.seq}`, 0);
+  let duplicated = 0;
+  const lastSeqPerKey = new Map<string, number>();
+  let orderViolations = 0;
+  for (const s of tally.seen) {
+    const id = `${s.producer}#${s.seq}`;
+    const n = expected.get(id);
+    if (n !== undefined) {
+      if (n > 0) duplicated++;
+      expected.set(id, n + 1);
+    }
+    const keyId = `${s.producer}/${s.key}`;
+    const last = lastSeqPerKey.get(keyId);
+    if (last !== undefined && s.seq < last) orderViolations++;
+    lastSeqPerKey.set(keyId, Math.max(last ?? -1, s.seq));
+  }
+  const lost = [...expected.values()].filter((n) => n === 0).length;
+  return { produced: expected.size, consumed: tally.seen.length, lost, duplicated, orderViolations };
+}
