@@ -51,8 +51,14 @@ export class MigrationWriter {
     const now = Date.now();
     // Staying in the phase (a group drained, say) changes routing without a transition.
     const moved = to === m.phase ? m : transition(m, to, now);
-    const record = nextRevision(m, { ...change.record, phase: moved.phase, history: [...moved.history] });
     const terminal = TERMINAL_PHASES.includes(to);
+    const record = nextRevision(m, {
+      ...change.record,
+      phase: moved.phase,
+      history: [...moved.history],
+      // A hold means nothing once the shuffle has ended (aborted while held, say).
+      ...(terminal ? { held: false } : {}),
+    });
     const { migration: _previous, ...rest } = { ...topic, ...change.topic };
     const nextTopic: Topic = stamp(
       terminal

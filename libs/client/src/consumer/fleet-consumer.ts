@@ -219,13 +219,11 @@ export class FleetConsumer {
     if (draining.length === 0) return;
     this.flushTimer = setInterval(() => {
       for (const lane of draining)
-        lane.consumer
-          .flush()
-          .catch((error: unknown) =>
-            this.options.logger.warn('commit flush while draining failed', {
-              error: (error as Error).message,
-            }),
-          );
+        lane.consumer.flush().catch((error: unknown) =>
+          this.options.logger.warn('commit flush while draining failed', {
+            error: (error as Error).message,
+          }),
+        );
     }, DRAIN_FLUSH_MS);
     this.flushTimer.unref();
   }
