@@ -112,7 +112,10 @@ describe('shuffle live status', () => {
     });
     const retrying = shuffleStatus(shuffle(['prepare'], { lastError: 'no leader' }));
     expect([retrying.phaseTone, retrying.fields.at(-1)?.tone]).toEqual(['warn', 'warn']);
-    expect(shuffleStatus(shuffle(['prepare', 'aborted'])).phaseTone).toBe('bad');
+    // Aborted while held: the service keeps the flag, but there is nothing left to resume.
+    const aborted = shuffleStatus(shuffle(['prepare', 'aborted'], { held: true, holdAt: ['prepare'] }));
+    expect([aborted.phase, aborted.phaseTone]).toEqual(['aborted', 'bad']);
+    expect(aborted.fields.map((f) => f.key)).not.toContain('held');
   });
 
   it('settles on done, failed and aborted only; only done exits 0', () => {

@@ -17,6 +17,12 @@ const ENDINGS: readonly MigrationPhaseName[] = ['done', 'aborted', 'failed'];
 export const isSettled = (m: Pick<MigrationView, 'phase'>): boolean => ENDINGS.includes(m.phase);
 
 /**
+ * Held and waiting for `resume`. A settled shuffle is never held, even though the service keeps
+ * the flag an abort found set: telling an operator to resume an aborted shuffle would mislead.
+ */
+export const isHeld = (m: Pick<MigrationView, 'phase' | 'held'>): boolean => m.held && !isSettled(m);
+
+/**
  * Working phases finished: a phase counts once the history shows it was left for the next step
  * (or for `done`). A phase left for `failed` or `aborted` did not finish its work.
  */
@@ -33,7 +39,7 @@ export function phasesCompleted(m: Pick<MigrationView, 'history'>): number {
 function phaseTone(m: MigrationView): Tone {
   if (m.phase === 'done') return 'good';
   if (m.phase === 'failed' || m.phase === 'aborted') return 'bad';
-  return m.held || m.lastError ? 'warn' : 'normal';
+  return isHeld(m) || m.lastError ? 'warn' : 'normal';
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
@@ -70,7 +76,7 @@ export function shuffleStatus(m: MigrationView): LiveStatus {
     { key: 'from', value: `${m.source.clusterId}/${m.source.physicalTopic}` },
     { key: 'to', value: `${m.target.clusterId}/${m.target.physicalTopic}` },
   ];
-  if (m.held) fields.push({ key: 'held', value: `before ${m.phase}: resume to go on`, tone: 'warn' });
+  if (isHeld(m)) fields.push({ key: 'held', value: `before ${m.phase}: resume to go on`, tone: 'warn' });
   if (m.producersPending.length)
     fields.push({ key: 'producers pending', value: m.producersPending.join(', '), tone: 'warn' });
   if (m.lastError)
@@ -79,7 +85,7 @@ export function shuffleStatus(m: MigrationView): LiveStatus {
   if (durations) fields.push({ key: 'phase times', value: durations });
   return {
     title: `shuffle ${m.topic}`,
-    phase: m.held ? `${m.phase} (held)` : m.phase,
+    phase: isHeld(m) ? `${m.phase} (held)` : m.phase,
     phaseTone: phaseTone(m),
     elapsedMs: shuffleElapsedMs(m),
     bars: [

@@ -8,7 +8,7 @@ import { ago } from '../output/format';
 import { renderTable } from '../output/table-renderer';
 import { renderStatusFrame } from '../progress/live-status';
 import { followShuffle } from './shuffle-follow';
-import { shuffleStatus } from './shuffle-status';
+import { isHeld, shuffleStatus } from './shuffle-status';
 
 const FOLLOW_OPTIONS = {
   follow: { type: 'boolean', short: 'f', description: 'draw live progress until the shuffle settles' },
@@ -140,7 +140,7 @@ export const shuffleModule: CommandModule = {
               { header: 'id', value: (m) => m.id },
               {
                 header: 'phase',
-                value: (m) => (m.held ? `${m.phase} (held)` : m.phase),
+                value: (m) => (isHeld(m) ? `${m.phase} (held)` : m.phase),
                 color: (text, m) =>
                   m.phase === 'done'
                     ? out.style.green(text)
