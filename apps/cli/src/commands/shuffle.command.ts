@@ -44,7 +44,8 @@ function timeout(args: ParsedArgs): number | undefined {
 function describeShuffle(m: MigrationView, { out, clock }: CommandContext): string[] {
   const frame = renderStatusFrame(shuffleStatus(m), {
     style: out.style,
-    width: out.stdout.columns && out.stdout.columns > 0 ? out.stdout.columns : 100,
+    // Only a terminal needs lines cut to its width; a pipe or a log keeps them whole.
+    width: out.stdout.isTTY && out.stdout.columns ? out.stdout.columns : 1000,
   });
   const history = renderTable<MigrationView['history'][number]>(
     [
