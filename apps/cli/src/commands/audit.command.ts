@@ -16,7 +16,15 @@ export function auditLine(entry: AuditRow, ctx: Pick<CommandContext, 'out'>): st
     colored,
     sanitize(entry.kind).padEnd(7),
     `${sanitize(entry.entity)} v${entry.version}`,
+    ...shufflePhase(entry),
   ].join('  ');
+}
+
+/** A shuffle's phase changes are topic updates; naming the phase makes the log tell the story. */
+function shufflePhase(entry: AuditRow): string[] {
+  const { migration, phase } = entry.detail ?? {};
+  if (typeof migration !== 'string' || typeof phase !== 'string') return [];
+  return [`shuffle ${sanitize(migration)} → ${sanitize(phase)}`];
 }
 
 export const auditModule: CommandModule = {

@@ -15,6 +15,8 @@ export const EXIT = {
   auth: 5,
   unavailable: 6,
   badInput: 7,
+  /** A followed long operation ended, but not as asked: a shuffle that failed or was aborted. */
+  operationFailed: 8,
   /** 128 + SIGINT, the shell convention: a wait was cut short by Ctrl-C. */
   interrupted: 130,
 } as const;
@@ -42,6 +44,7 @@ export const EXIT_CODE_HELP: ReadonlyArray<readonly [ExitCode, string]> = [
   [EXIT.auth, 'authentication or permission refused (401, 403)'],
   [EXIT.unavailable, 'service or a dependency unavailable, timeout, network error (502-504)'],
   [EXIT.badInput, 'input refused by the service (400, 413, 415, 422)'],
+  [EXIT.operationFailed, 'a followed shuffle ended failed or aborted'],
   [EXIT.interrupted, 'interrupted (Ctrl-C) before a --wait finished; --follow ends with 0'],
 ];
 

@@ -4,6 +4,7 @@ import { clustersModule } from '../commands/clusters.command';
 import { instancesModule } from '../commands/instances.command';
 import { resolveModule } from '../commands/resolve.command';
 import { sessionModule } from '../commands/session.command';
+import { shuffleModule } from '../commands/shuffle.command';
 import { topicsModule } from '../commands/topics.command';
 import type { CommandModule, CommandSpec } from './command';
 
@@ -11,6 +12,7 @@ import type { CommandModule, CommandSpec } from './command';
 export const MODULES: readonly CommandModule[] = [
   clustersModule,
   topicsModule,
+  shuffleModule,
   appsModule,
   instancesModule,
   auditModule,

@@ -2,9 +2,13 @@ import {
   app,
   cluster,
   heartbeatInput,
+  migrationPhase,
+  partitionOffsets,
+  physicalPlace,
   topic,
   type AuditEntry,
   type InstanceView,
+  type Migration,
   type ResolvedTopic,
 } from '@kafka-fleet/contracts';
 import { z } from 'zod';
@@ -83,6 +87,41 @@ export const syncResult = z
   })
   .loose();
 
+/** A shuffle as the service reports it (`Migration` in the contracts, which only has a type). */
+export const migration = z
+  .object({
+    id: z.string(),
+    topic: z.string(),
+    source: physicalPlace,
+    target: physicalPlace,
+    phase: migrationPhase,
+    history: z.array(z.object({ phase: migrationPhase, enteredAt: z.number() })),
+    holdAt: z.array(migrationPhase),
+    held: z.boolean(),
+    epochFrom: z.number(),
+    epochTo: z.number(),
+    sourceFloor: partitionOffsets.optional(),
+    partitions: z.number(),
+    startOffsets: partitionOffsets.optional(),
+    fence: partitionOffsets.optional(),
+    producersPending: z.array(z.string()),
+    producersAcknowledged: z.array(z.string()),
+    groups: z.array(z.string()),
+    groupsDrained: z.array(z.string()),
+    sweep: z
+      .object({
+        records: z.number(),
+        partitions: z.array(z.object({ partition: z.number(), from: z.string(), to: z.string() })),
+      })
+      .optional(),
+    startedBy: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    lastError: z.string().optional(),
+    phaseDurationsMs: z.partialRecord(migrationPhase, z.number()).optional(),
+  })
+  .loose() satisfies z.ZodType<Migration>;
+
 export const principal = z.object({ name: z.string(), role: z.string(), app: z.string().optional() }).loose();
 
 export const readiness = z.object({ status: z.string(), redis: z.boolean(), kafka: z.boolean() }).loose();
@@ -95,5 +134,6 @@ export type AuditRow = z.infer<typeof auditEntry>;
 export type ResolvedView = z.infer<typeof resolvedTopic>;
 export type PartitionMetadata = z.infer<typeof partitionMetadata>;
 export type SyncResultView = z.infer<typeof syncResult>;
+export type MigrationView = z.infer<typeof migration>;
 export type PrincipalView = z.infer<typeof principal>;
 export type Readiness = z.infer<typeof readiness>;

@@ -1,4 +1,4 @@
-import type { AppInput, ClusterInput, TopicInput } from '@kafka-fleet/contracts';
+import type { AppInput, ClusterInput, MigrationInput, TopicInput } from '@kafka-fleet/contracts';
 import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
 import { UnexpectedResponseError } from '../errors/cli-errors';
@@ -22,6 +22,7 @@ export interface ApiResult<T> {
 export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
 
 const seg = encodeURIComponent;
+const shuffles = (topic: string) => `/v1/topics/${seg(topic)}/migrations`;
 
 /**
  * The config service's REST API as the CLI uses it. Every answer is validated against the
@@ -42,6 +43,17 @@ export class FleetApi {
   onboardTopic = (body: TopicInput) => this.call('POST', '/v1/topics', schema.topicResponse, body);
   changePlacement = (name: string, body: { version: number; clusterId: string; physicalTopic?: string }) =>
     this.call('PUT', `/v1/topics/${seg(name)}/placement`, schema.topicResponse, body);
+
+  startShuffle = (topic: string, body: MigrationInput) =>
+    this.call('POST', shuffles(topic), schema.migration, body);
+  /** Every shuffle of the topic, newest first. */
+  listShuffles = (topic: string) => this.call('GET', shuffles(topic), schema.migration.array());
+  getShuffle = (topic: string, id: string) =>
+    this.call('GET', `${shuffles(topic)}/${seg(id)}`, schema.migration);
+  abortShuffle = (topic: string, id: string) =>
+    this.call('POST', `${shuffles(topic)}/${seg(id)}/abort`, schema.migration, {});
+  resumeShuffle = (topic: string, id: string) =>
+    this.call('POST', `${shuffles(topic)}/${seg(id)}/resume`, schema.migration, {});
 
   listApps = () => this.listAll('/v1/apps', schema.appResponse, (a) => a.id);
   getApp = (id: string) => this.call('GET', `/v1/apps/${seg(id)}`, schema.appResponse);

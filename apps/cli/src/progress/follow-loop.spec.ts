@@ -69,6 +69,14 @@ describe('follow loop', () => {
     expect(writer.finished).toBe(1);
   });
 
+  it("keeps an elapsed time the view knows better (the operation's own age)", async () => {
+    const { options, writer } = setup([0, 3], {
+      view: (acked) => ({ title: 'job', bars: [], fields: [], elapsedMs: 60_000 + acked }),
+    });
+    await follow(options);
+    expect(writer.frames.map((f) => f.elapsedMs)).toEqual([60_000, 60_003]);
+  });
+
   it('shows and survives retriable failures, then recovers', async () => {
     const { options, writer } = setup([1, unavailable(), 3]);
     await expect(follow(options)).resolves.toMatchObject({ kind: 'done', state: 3 });

@@ -6,7 +6,7 @@ import type { StatusWriter } from './live-status-writer';
 export interface FollowOptions<T> {
   /** Reads the current state (one API call, usually). */
   readonly poll: () => Promise<T>;
-  /** Maps the state onto what is drawn; `elapsedMs` is filled in by the loop. */
+  /** Maps the state onto what is drawn; the loop fills in `elapsedMs` unless the view set it. */
   readonly view: (state: T) => LiveStatus;
   readonly isDone: (state: T) => boolean;
   readonly writer: StatusWriter;
@@ -42,7 +42,9 @@ export async function follow<T>(options: FollowOptions<T>): Promise<FollowOutcom
     try {
       state = await options.poll();
       failures = 0;
-      last = { ...options.view(state), elapsedMs: clock.now() - started };
+      const view = options.view(state);
+      // A view may know the operation's own age (a shuffle started before we followed it).
+      last = { ...view, elapsedMs: view.elapsedMs ?? clock.now() - started };
       writer.update(last);
       if (options.isDone(state)) {
         writer.finish();
