@@ -101,7 +101,11 @@ export interface Verdict {
  * exactly once, and per key in sequence order. `extra` adds records produced outside the loads
  * (a zombie writing to the old cluster), keyed the same way.
  */
-export function verdict(loads: readonly ProducerLoad[], tally: ConsumerTally, extra: Stamp[] = []): Verdict {
+export function verdict(
+  loads: ReadonlyArray<{ readonly name: string; readonly acked: ReadonlySet<number> }>,
+  tally: ConsumerTally,
+  extra: Stamp[] = [],
+): Verdict {
   const expected = new Map<string, number>();
   for (const load of loads) for (const seq of load.acked) expected.set(`${load.name}#${seq}`, 0);
   for (const e of extra) expected.set(`${e.producer}#${e.seq}`, 0);
