@@ -113,6 +113,7 @@ export class RdkafkaConsumer implements BackendConsumer {
           () => new Promise<Message[]>((r) => setTimeout(() => r([]), 500)),
         );
         const failed = new Set<string>();
+        const toCommit = new Map<string, { topic: string; partition: number; offset: number }>();
         for (const m of batch) {
           if (!this.running) break;
           if (failed.has(keyOf(m))) continue; // a partition is replayed from its failed record
@@ -130,10 +131,13 @@ export class RdkafkaConsumer implements BackendConsumer {
           if (autoCommit && this.owned.has(keyOf(m))) {
             const next = { topic: m.topic, partition: m.partition, offset: m.offset + 1 };
             this.handled.set(keyOf(m), next);
-            // Asynchronous: a commit lost to a rebalance is repeated synchronously on revocation.
-            this.consumer.commit(next);
+            toCommit.set(keyOf(m), next);
           }
         }
+        // One asynchronous commit per batch (the newest handled offset of each partition), not one
+        // request per record; a commit lost to a rebalance is repeated synchronously on revocation.
+        const owned = [...toCommit].filter(([key]) => this.owned.has(key)).map(([, next]) => next);
+        if (owned.length > 0 && this.running) this.consumer.commit(owned);
         if (failed.size > 0) await new Promise((r) => setTimeout(r, 500));
       }
     })();
