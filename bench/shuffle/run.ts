@@ -1,0 +1,197 @@
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+import type { Migration } from '@kafka-fleet/contracts';
+import { createFleetClient, type FleetClient } from '@kafka-fleet/client';
+import { createTopic } from '../../tools/raw-backends/topic-admin';
+import { defineStack } from '../../tools/stack/stack-definition';
+import { stackUp } from '../../tools/stack/stack-control';
+import { writeBenchmarkSection } from '../benchmarks-file';
+import { rawKafkaJsSender, rawRdkafkaSender } from '../client/raw-producers';
+import { startServiceProcess } from '../service-process';
+import { PacedLoad, percentiles, type SentBatch } from './paced-load';
+
+/**
+ * `npm run bench:shuffle` — a topic shuffled alpha → beta under a steady open-loop load: the
+ * producer stall (latency of batches due while the shuffle runs, vs. before it and vs. the raw
+ * backend at the same rate in the same run) and the shuffle's total duration, with the counts.
+ */
+const RATE = Number(process.env.BENCH_RATE ?? 10_000);
+const WARM_MS = 4000;
+const STEADY_MS = 5000;
+const PORT = 18092;
+// 250-record batches every 25 ms: a rate the raw backends sustain on this machine.
+const TICK_MS = 25;
+const BACKENDS = ['kafkajs', 'rdkafka'] as const;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const fmt = (p: { p50: number; p99: number; max: number }) =>
+  `${p.p50.toFixed(1)} / ${p.p99.toFixed(1)} / ${p.max.toFixed(1)}`;
+const latencies = (batches: readonly SentBatch[], from: number, to: number) =>
+  batches.filter((b) => b.dueAt >= from && b.dueAt < to).map((b) => b.latencyMs);
+
+async function main(): Promise<void> {
+  const stack = defineStack();
+  await stackUp(stack);
+  const [alpha, beta] = stack.clusters;
+  const redisUrl = `redis://${stack.redis.host}:${stack.redis.port}/16`;
+  const redis = new Redis(redisUrl);
+  await redis.flushdb();
+  const operator = randomBytes(16).toString('hex');
+  const writerTokens = Object.fromEntries(BACKENDS.map((b) => [b, randomBytes(16).toString('hex')]));
+  const readerToken = randomBytes(16).toString('hex');
+  const service: ChildProcess = await startServiceProcess(stack.rootDir, PORT, redisUrl, [
+    { name: 'bench-sre', role: 'operator', token: operator },
+    ...BACKENDS.map((b) => ({
+      name: `bench-${b}`,
+      role: 'app',
+      app: `bench-writer-${b}`,
+      token: writerTokens[b],
+    })),
+    { name: 'bench-readers', role: 'app', app: 'bench-reader', token: readerToken },
+  ]);
+  const base = `http://127.0.0.1:${PORT}`;
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${operator}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  const fleets: FleetClient[] = [];
+  const runId = Date.now().toString(36);
+  const lines: string[] = [
+    `Open-loop load of ${RATE.toLocaleString('en')} msgs/s (100 B keyed records, a batch every ${TICK_MS} ms, acks=all), 12 partitions; a consumer group of 2 node-rdkafka instances reads throughout. Latency is measured from when a batch was due to its acknowledgement (p50 / p99 / max, ms). "raw" is the backend used directly on its own topic at the same rate, same run.`,
+    '',
+    '| producer backend | raw backend | fleet before the shuffle | fleet during the shuffle (the stall) | shuffle duration | phases (ms) | produced / consumed / lost / duplicated |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  try {
+    for (const c of [alpha, beta])
+      await call('POST', '/v1/clusters', { id: c.name, bootstrapServers: c.bootstrapServers });
+    const topicOf = (backend: string) => `bench.shuffle.${backend}.${runId}`;
+    for (const backend of BACKENDS)
+      await call('POST', '/v1/topics', {
+        name: topicOf(backend),
+        owner: 'bench',
+        partitions: 12,
+        clusterId: alpha.name,
+      });
+    for (const backend of BACKENDS)
+      await call('POST', '/v1/apps', {
+        id: `bench-writer-${backend}`,
+        owner: 'bench',
+        backend,
+        topics: { [topicOf(backend)]: { produce: true } },
+      });
+    await call('POST', '/v1/apps', {
+      id: 'bench-reader',
+      owner: 'bench',
+      backend: 'rdkafka',
+      topics: Object.fromEntries(BACKENDS.map((b) => [topicOf(b), { consume: true }])),
+    });
+    for (const backend of BACKENDS) {
+      const topic = topicOf(backend);
+      // The raw baseline at the same rate.
+      const rawTopic = `bench.shuffle-raw.${backend}.${runId}`;
+      await createTopic(alpha, rawTopic, 12);
+      const raw =
+        backend === 'kafkajs'
+          ? await rawKafkaJsSender(alpha, rawTopic)
+          : await rawRdkafkaSender(alpha, rawTopic);
+      const rawLoad = new PacedLoad(raw.send, RATE, TICK_MS);
+      rawLoad.start();
+      await sleep(WARM_MS + STEADY_MS);
+      await rawLoad.stop();
+      await raw.close();
+      const rawP = percentiles(latencies(rawLoad.batches, rawLoad.batches[0].dueAt + WARM_MS, Infinity));
+
+      // Readers, then the fleet producer.
+      const seen = new Map<number, number>();
+      let orderViolations = 0;
+      const lastPerKey = new Map<string, number>();
+      for (let i = 0; i < 2; i++) {
+        const reader = createFleetClient({
+          serviceUrl: base,
+          appId: 'bench-reader',
+          token: readerToken,
+          heartbeatIntervalMs: 1000,
+        });
+        fleets.push(reader);
+        await reader.connect();
+        const consumer = reader.consumer({ groupId: `${topic}.readers` });
+        await consumer.subscribe({ topics: [topic] });
+        await consumer.run({
+          eachMessage: async ({ message }) => {
+            const seq = Number(message.value!.toString().split(':')[0]);
+            seen.set(seq, (seen.get(seq) ?? 0) + 1);
+            const key = message.key!.toString();
+            if ((lastPerKey.get(key) ?? -1) > seq) orderViolations++;
+            lastPerKey.set(key, Math.max(lastPerKey.get(key) ?? -1, seq));
+          },
+        });
+      }
+      const writer = createFleetClient({
+        serviceUrl: base,
+        appId: `bench-writer-${backend}`,
+        token: writerTokens[backend],
+        heartbeatIntervalMs: 1000,
+      });
+      fleets.push(writer);
+      await writer.connect();
+      const producer = writer.producer();
+      const load = new PacedLoad((records) => producer.send({ topic, messages: records }), RATE, TICK_MS);
+      load.start();
+      await sleep(WARM_MS + STEADY_MS);
+      const shuffleAt = performance.now();
+      const started = await call<Migration>('POST', `/v1/topics/${topic}/migrations`, {
+        targetClusterId: beta.name,
+      });
+      let done: Migration = started;
+      while (!['done', 'failed', 'aborted'].includes(done.phase)) {
+        await sleep(50);
+        done = await call<Migration>('GET', `/v1/topics/${topic}/migrations/${started.id}`);
+      }
+      const shuffleEnd = performance.now();
+      await sleep(2000);
+      await load.stop();
+      const acked = load.batches.filter((b) => b.ok).flatMap((b) => b.seqs);
+      const deadline = Date.now() + 120_000;
+      while (acked.some((s) => !seen.has(s)) && Date.now() < deadline) await sleep(250);
+      const lost = acked.filter((s) => !seen.has(s)).length;
+      const duplicated = [...seen.values()].reduce((n, c) => n + (c - 1), 0);
+      const before = percentiles(latencies(load.batches, load.batches[0].dueAt + WARM_MS, shuffleAt));
+      const during = percentiles(latencies(load.batches, shuffleAt, shuffleEnd));
+      const durationMs = done.history[done.history.length - 1].enteredAt - done.history[0].enteredAt;
+      const phases = Object.entries(done.phaseDurationsMs ?? {})
+        .filter(([p]) => p !== 'done')
+        .map(([p, ms]) => `${p} ${ms}`)
+        .join(', ');
+      const achieved =
+        acked.length / ((load.batches[load.batches.length - 1].dueAt - load.batches[0].dueAt) / 1000);
+      lines.push(
+        `| ${backend} | ${fmt(rawP)} | ${fmt(before)} | **${fmt(during)}** | **${(durationMs / 1000).toFixed(2)} s** (${done.phase}) | ${phases} | ${acked.length} / ${seen.size} / ${lost} / ${duplicated}${orderViolations ? `, ${orderViolations} order violations` : ''} |`,
+      );
+      console.log(
+        lines[lines.length - 1],
+        `achieved ${achieved.toFixed(0)} msgs/s, ${during.n} batches during the shuffle`,
+      );
+      await Promise.all(fleets.splice(0).map((f) => f.disconnect()));
+    }
+    lines.push('', 'Targets: p99 stall < 250 ms, shuffle < 5 s, nothing lost or duplicated.');
+    console.log(lines.join('\n'));
+    writeBenchmarkSection('shuffle', 'Topic shuffle under steady load', 'npm run bench:shuffle', lines);
+  } finally {
+    await Promise.all(fleets.map((f) => f.disconnect()));
+    service.kill('SIGTERM');
+    await redis.flushdb();
+    await redis.quit();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
