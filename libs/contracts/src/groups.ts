@@ -44,6 +44,7 @@ export interface GroupControl {
   readonly id: string;
   readonly paused: boolean;
   readonly version: number;
+  readonly createdAt: string;
   readonly updatedAt: string;
   readonly updatedBy: string;
 }
