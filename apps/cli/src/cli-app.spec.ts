@@ -165,6 +165,68 @@ describe('fleet runner', () => {
   });
 });
 
+describe('fleet groups', () => {
+  const report = {
+    state: 'paused',
+    backend: 'rdkafka',
+    staticMembership: true,
+    assignment: [{ topic: 'orders', clusterId: 'alpha', physicalTopic: 'orders.v1', partition: 0 }],
+    rebalancesLastMinute: 1,
+    rebalancesTotal: 1,
+    secondsWithoutAssignment: 0,
+    storm: false,
+  };
+  const view = {
+    id: 'indexer',
+    paused: true,
+    members: [{ instanceId: 'pod-0', app: 'billing', host: 'h', report }],
+    partitions: [
+      {
+        topic: 'orders',
+        clusterId: 'alpha',
+        physicalTopic: 'orders.v1',
+        partition: 0,
+        committed: '90',
+        end: '100',
+        lag: 10,
+        owner: 'pod-0',
+      },
+      {
+        topic: 'orders',
+        clusterId: 'alpha',
+        physicalTopic: 'orders.v1',
+        partition: 1,
+        committed: null,
+        end: '7',
+        lag: 7,
+      },
+    ],
+    totalLag: 17,
+    rebalancesLastMinute: 1,
+    storm: false,
+  };
+
+  it('shows members, each partition with its owner and lag, and the total', async () => {
+    const run = await cli('groups get indexer', { 'GET /v1/groups/indexer': [200, view] });
+    expect(run.code).toBe(EXIT.ok);
+    const lines = run.stdout.split('\n');
+    expect(lines.some((l) => /total lag:\s+17/.test(l))).toBe(true);
+    expect(lines.some((l) => /pod-0\s+billing\s+paused\s+rdkafka\s+yes\s+1/.test(l))).toBe(true);
+    expect(lines.some((l) => /orders\s+alpha\s+0\s+90\s+100\s+10\s+pod-0/.test(l))).toBe(true);
+    expect(lines.some((l) => /orders\s+alpha\s+1\s+-\s+7\s+7\s+-/.test(l))).toBe(true);
+  });
+
+  it('pauses a group with a POST to the service', async () => {
+    const control = { ...stamp, id: 'indexer', paused: true, version: 2, updatedBy: 'sre' };
+    const run = await cli('groups pause indexer', { 'POST /v1/groups/indexer/pause': [200, control] });
+    expect(run.code).toBe(EXIT.ok);
+    expect(run.requests.map((r) => `${r.method} ${new URL(r.url).pathname}`)).toEqual([
+      'POST /v1/groups/indexer/pause',
+    ]);
+    expect(run.stdout).toContain('group indexer paused');
+  });
+});
+
 describe('command registry', () => {
   const commands = commandsOf(MODULES);
 

@@ -10,6 +10,8 @@ import { ClustersController } from './clusters/clusters.controller';
 import { ClustersService } from './clusters/clusters.service';
 import { SERVICE_CONFIG } from './config/config.tokens';
 import type { ServiceConfig } from './config/service-config';
+import { GroupsController } from './groups/groups.controller';
+import { GroupsService } from './groups/groups.service';
 import { HealthController } from './health/health.controller';
 import { ErrorFilter } from './http/error.filter';
 import { InstancesController } from './instances/instances.controller';
@@ -52,6 +54,7 @@ export class AppModule {
         TopicsController,
         MigrationsController,
         AppsController,
+        GroupsController,
         SnapshotController,
         InstancesController,
         AuditController,
@@ -77,6 +80,7 @@ export class AppModule {
         ClustersService,
         TopicsService,
         AppsService,
+        GroupsService,
         MigrationRepository,
         StragglerSweeper,
         MigrationWriter,

@@ -1,4 +1,5 @@
 export * from './error-codes';
+export * from './groups';
 export * from './migrations';
 export * from './names';
 export * from './resources';

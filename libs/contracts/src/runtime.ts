@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { MigrationPhaseName, PartitionOffsets } from './migrations';
+import { groupId, groupReport } from './groups';
 import { backend, clusterSecurity } from './resources';
 import { resourceId, topicName } from './names';
 
@@ -20,6 +21,8 @@ export const heartbeatInput = z
     producerEpochs: z.record(topicName, z.number().int().nonnegative()).default({}),
     /** Consumer groups this instance runs, per logical topic: the groups a shuffle must drain. */
     consumerGroups: z.record(topicName, z.array(z.string().min(1).max(255)).max(100)).default({}),
+    /** State of each consumer group this instance runs: assignment, rebalances, storm. */
+    groupStates: z.record(groupId, groupReport).default({}),
     effectiveConfig: z
       .record(z.string().max(128), z.union([z.string().max(256), z.number(), z.boolean()]))
       .default({}),
@@ -95,9 +98,14 @@ export interface AppSnapshot {
   readonly configOverrides: Record<string, string | number | boolean>;
   readonly topics: SnapshotTopic[];
   readonly clusters: SnapshotCluster[];
+  /**
+   * Consumer groups an operator paused: their members stop fetching until resumed. Optional only
+   * for snapshots saved before groups could be paused.
+   */
+  readonly pausedGroups?: string[];
 }
 
-export const CHANGE_KINDS = ['cluster', 'topic', 'app'] as const;
+export const CHANGE_KINDS = ['cluster', 'topic', 'app', 'group'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 /** One entry of the change feed. Carries names, never content: clients refetch what they need. */

@@ -12,3 +12,4 @@ export * from './random/random-source';
 export * from './rebalance/load-model';
 export * from './rebalance/move-planner';
 export * from './rebalance/wave-scheduler';
+export * from './groups/rebalance-storm-detector';

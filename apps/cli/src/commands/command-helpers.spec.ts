@@ -13,6 +13,7 @@ const instance = (instanceId: string, appliedEpochs: Record<string, number>): In
   appliedEpochs,
   producerEpochs: appliedEpochs,
   consumerGroups: {},
+  groupStates: {},
   effectiveConfig: {},
   rates: {},
   leaseMs: 30_000,

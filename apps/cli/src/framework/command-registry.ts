@@ -1,6 +1,7 @@
 import { appsModule } from '../commands/apps.command';
 import { auditModule } from '../commands/audit.command';
 import { clustersModule } from '../commands/clusters.command';
+import { groupsModule } from '../commands/groups.command';
 import { instancesModule } from '../commands/instances.command';
 import { resolveModule } from '../commands/resolve.command';
 import { sessionModule } from '../commands/session.command';
@@ -15,6 +16,7 @@ export const MODULES: readonly CommandModule[] = [
   shuffleModule,
   appsModule,
   instancesModule,
+  groupsModule,
   auditModule,
   resolveModule,
   sessionModule,

@@ -1,12 +1,17 @@
 import {
   app,
   cluster,
+  GROUP_STATES,
+  groupReport,
   heartbeatInput,
   migrationPhase,
   partitionOffsets,
   physicalPlace,
   topic,
   type AuditEntry,
+  type GroupControl,
+  type GroupSummary,
+  type GroupView,
   type InstanceView,
   type Migration,
   type ResolvedTopic,
@@ -122,6 +127,57 @@ export const migration = z
   })
   .loose() satisfies z.ZodType<Migration>;
 
+export const groupControl = z
+  .object({
+    id: z.string(),
+    paused: z.boolean(),
+    version: z.number(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    updatedBy: z.string(),
+  })
+  .loose() satisfies z.ZodType<GroupControl>;
+
+export const groupSummary = z
+  .object({
+    id: z.string(),
+    paused: z.boolean(),
+    memberCount: z.number(),
+    states: z.array(z.enum(GROUP_STATES)),
+    rebalancesLastMinute: z.number(),
+    storm: z.boolean(),
+  })
+  .loose() satisfies z.ZodType<GroupSummary>;
+
+export const groupView = z
+  .object({
+    id: z.string(),
+    paused: z.boolean(),
+    members: z.array(
+      z
+        .object({ instanceId: z.string(), app: z.string(), host: z.string(), report: groupReport.loose() })
+        .loose(),
+    ),
+    partitions: z.array(
+      z
+        .object({
+          topic: z.string(),
+          clusterId: z.string(),
+          physicalTopic: z.string(),
+          partition: z.number(),
+          committed: z.string().nullable(),
+          end: z.string(),
+          lag: z.number(),
+          owner: z.string().optional(),
+        })
+        .loose(),
+    ),
+    totalLag: z.number(),
+    rebalancesLastMinute: z.number(),
+    storm: z.boolean(),
+  })
+  .loose() satisfies z.ZodType<GroupView>;
+
 export const principal = z.object({ name: z.string(), role: z.string(), app: z.string().optional() }).loose();
 
 export const readiness = z.object({ status: z.string(), redis: z.boolean(), kafka: z.boolean() }).loose();
@@ -135,5 +191,8 @@ export type ResolvedView = z.infer<typeof resolvedTopic>;
 export type PartitionMetadata = z.infer<typeof partitionMetadata>;
 export type SyncResultView = z.infer<typeof syncResult>;
 export type MigrationView = z.infer<typeof migration>;
+
+export type GroupSummaryView = z.infer<typeof groupSummary>;
+export type GroupDetailView = z.infer<typeof groupView>;
 export type PrincipalView = z.infer<typeof principal>;
 export type Readiness = z.infer<typeof readiness>;

@@ -59,6 +59,11 @@ export class FleetApi {
   getApp = (id: string) => this.call('GET', `/v1/apps/${seg(id)}`, schema.appResponse);
   createApp = (body: AppInput) => this.call('POST', '/v1/apps', schema.appResponse, body);
 
+  listGroups = () => this.call('GET', '/v1/groups', schema.groupSummary.array());
+  getGroup = (id: string) => this.call('GET', `/v1/groups/${seg(id)}`, schema.groupView);
+  pauseGroup = (id: string) => this.call('POST', `/v1/groups/${seg(id)}/pause`, schema.groupControl, {});
+  resumeGroup = (id: string) => this.call('POST', `/v1/groups/${seg(id)}/resume`, schema.groupControl, {});
+
   listInstances = (query: Query) =>
     this.call('GET', `/v1/instances${qs(query)}`, schema.instanceView.array());
   audit = (query: Query) => this.call('GET', `/v1/audit${qs(query)}`, schema.auditEntry.array());

@@ -95,6 +95,29 @@ const OPS: Record<string, Record<string, Op>> = {
       query: ['topic', 'app'],
     },
   },
+  '/v1/groups': {
+    get: {
+      summary: 'Consumer groups known from heartbeats or paused: members, states, storms',
+      roles: 'operator',
+    },
+  },
+  '/v1/groups/{id}': {
+    get: {
+      summary: 'A consumer group: members, assignment, committed offsets and lag per partition',
+      roles: 'operator',
+      path: ['id'],
+    },
+  },
+  '/v1/groups/{id}/pause': {
+    post: {
+      summary: 'Pause every member of a consumer group (via the watch stream)',
+      roles: 'operator',
+      path: ['id'],
+    },
+  },
+  '/v1/groups/{id}/resume': {
+    post: { summary: 'Resume a paused consumer group', roles: 'operator', path: ['id'] },
+  },
   '/v1/instances/heartbeat': {
     post: { summary: 'Renew an instance lease', roles: 'operator, app (own)', body: 'Heartbeat' },
   },

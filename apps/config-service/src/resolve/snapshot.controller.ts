@@ -33,6 +33,7 @@ export class SnapshotController {
       inputs.app,
       new Map(inputs.topics.map((t) => [t.name, t])),
       new Map(inputs.clusters.map((c) => [c.id, c])),
+      inputs.pausedGroups,
     );
     const etag = snapshotEtag(snapshot);
     void reply

@@ -11,6 +11,8 @@ export const FleetKeys = {
   clusters: `${TAG}:clusters`,
   topics: `${TAG}:topics`,
   apps: `${TAG}:apps`,
+  /** Operator-set consumer group controls (pause), by group id. */
+  groups: `${TAG}:groups`,
   partitions: `${TAG}:partitions`,
   instances: `${TAG}:instances`,
   instanceLeases: `${TAG}:instance-leases`,
@@ -24,9 +26,10 @@ export const FleetKeys = {
   placement: (clusterId: string) => `${TAG}:placement:${clusterId}`,
 } as const;
 
-export type EntityKind = 'cluster' | 'topic' | 'app';
+export type EntityKind = 'cluster' | 'topic' | 'app' | 'group';
 export const ENTITY_HASH: Record<EntityKind, string> = {
   cluster: FleetKeys.clusters,
   topic: FleetKeys.topics,
   app: FleetKeys.apps,
+  group: FleetKeys.groups,
 };

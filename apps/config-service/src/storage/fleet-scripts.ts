@@ -41,8 +41,10 @@ return {'OK', id, version}
 `;
 
 /**
- * A consistent read of one app's snapshot inputs. KEYS: 1 apps, 2 topics, 3 clusters, 4 version.
- * Returns {version, appJson, topicCount, topic JSONs…, cluster JSONs…} or {} when the app is unknown.
+ * A consistent read of one app's snapshot inputs. KEYS: 1 apps, 2 topics, 3 clusters, 4 version,
+ * 5 group controls. Returns {version, appJson, topicCount, paused group ids joined by ',', topic
+ * JSONs…, cluster JSONs…} or {} when the app is unknown. Every app sees every paused group: group
+ * ids are not part of an app's profile, and only groups ever paused are stored (a handful).
  */
 export const SNAPSHOT_SCRIPT = `
 local appJson = redis.call('HGET', KEYS[1], ARGV[1])
@@ -50,7 +52,13 @@ if not appJson then return {} end
 local version = tonumber(redis.call('GET', KEYS[4]) or '0')
 local names = {}
 for name, _ in pairs(cjson.decode(appJson).topics) do table.insert(names, name) end
-local out = {version, appJson, 0}
+local paused = {}
+for _, g in ipairs(redis.call('HVALS', KEYS[5])) do
+  local control = cjson.decode(g)
+  if control.paused then table.insert(paused, control.id) end
+end
+table.sort(paused)
+local out = {version, appJson, 0, table.concat(paused, ',')}
 local clusterIds, seen = {}, {}
 if #names > 0 then
   local topics = redis.call('HMGET', KEYS[2], unpack(names))

@@ -1,5 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { App, AuditEntry, ChangeEvent, ChangeKind, Cluster, Topic } from '@kafka-fleet/contracts';
+import type {
+  App,
+  AuditEntry,
+  ChangeEvent,
+  ChangeKind,
+  Cluster,
+  GroupControl,
+  Topic,
+} from '@kafka-fleet/contracts';
 import { ConflictError, NotFoundError, ValidationError } from '@kafka-fleet/core';
 import { SERVICE_CONFIG } from '../config/config.tokens';
 import type { ServiceConfig } from '../config/service-config';
@@ -14,7 +22,7 @@ const SCRIPTS = {
   fleetResolve: RESOLVE_SCRIPT,
 } as const;
 
-type Entity = { cluster: Cluster; topic: Topic; app: App };
+type Entity = { cluster: Cluster; topic: Topic; app: App; group: GroupControl };
 type Guard =
   { t: 'exists'; key: string; f: string; path: string } | { t: 'empty'; key: string; path: string };
 /** Side writes made in the same atomic step as the entity (indexes, the migration record). */
@@ -144,8 +152,10 @@ export class FleetRepository {
 
   async snapshotInputs(
     appId: string,
-  ): Promise<{ version: number; app: App; topics: Topic[]; clusters: Cluster[] } | undefined> {
-    const keys = [FleetKeys.apps, FleetKeys.topics, FleetKeys.clusters, FleetKeys.version];
+  ): Promise<
+    { version: number; app: App; topics: Topic[]; clusters: Cluster[]; pausedGroups: string[] } | undefined
+  > {
+    const keys = [FleetKeys.apps, FleetKeys.topics, FleetKeys.clusters, FleetKeys.version, FleetKeys.groups];
     const out = (await this.run('fleetSnapshot', keys, [appId])) as Array<string | number>;
     if (out.length === 0) return undefined;
     const topicCount = Number(out[2]);
@@ -153,8 +163,9 @@ export class FleetRepository {
     return {
       version: Number(out[0]),
       app: parse<App>(out[1]),
-      topics: out.slice(3, 3 + topicCount).map((raw) => parse<Topic>(raw)),
-      clusters: out.slice(3 + topicCount).map((raw) => parse<Cluster>(raw)),
+      pausedGroups: String(out[3]).split(',').filter(Boolean),
+      topics: out.slice(4, 4 + topicCount).map((raw) => parse<Topic>(raw)),
+      clusters: out.slice(4 + topicCount).map((raw) => parse<Cluster>(raw)),
     };
   }
 

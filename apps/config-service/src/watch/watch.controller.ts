@@ -115,7 +115,8 @@ export class WatchController {
           .catch(() => undefined); // keep the old set; the next app change retries
         return true;
       }
-      return e.kind === 'cluster' || (e.kind === 'topic' && topics.has(e.id));
+      // Group controls reach every app: which apps run a group is known only from heartbeats.
+      return e.kind === 'cluster' || e.kind === 'group' || (e.kind === 'topic' && topics.has(e.id));
     };
   }
 }

@@ -17,7 +17,13 @@ export interface FleetClientOptions {
   readonly appId: string;
   /** Bearer token of the application. Never logged. */
   readonly token: string;
-  /** @default `${hostname}-${pid}-${random}` */
+  /**
+   * This instance's identity in heartbeats and, on backends with static membership (rdkafka), the
+   * base of each consumer lane's `group.instance.id`. Pass something stable across restarts of the
+   * same pod — e.g. its StatefulSet pod name (`HOSTNAME`) — so a rolling restart gets its partitions
+   * back without a group rebalance; the random default makes every restart a new member.
+   * @default `${hostname}-${pid}-${random}`
+   */
   readonly instanceId?: string;
   readonly logger?: FleetLogger;
   /** Metrics go here; without one, a private registry is used (never the global default). */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AssignedPartition, GroupReport } from '@kafka-fleet/contracts';
 import { clientKey, findRoute, sameRoute, withinBounds, type Route } from '@kafka-fleet/core';
 import { BACKENDS } from '../backends/backend-pool';
 import type { BackendConsumer, ConsumedRecord } from '../backends/backend-port';
@@ -6,6 +7,7 @@ import type { ResolvedOptions } from '../config/client-options';
 import { TopicAccessError } from '../errors/client-errors';
 import type { ClientMetrics } from '../metrics/client-metrics';
 import type { ConfigSource } from '../resolution/config-source';
+import { GroupMonitor } from './group-monitor';
 
 const DRAIN_FLUSH_MS = 250;
 
@@ -65,6 +67,9 @@ export class FleetConsumer {
   private reconciling: Promise<void> = Promise.resolve();
   private readonly unsubscribe: () => void;
   private flushTimer?: NodeJS.Timeout;
+  private readonly monitor: GroupMonitor;
+  /** Whether the lanes' partitions are paused because an operator paused the group. */
+  private pausedByOperator = false;
 
   constructor(
     private readonly config: ConfigSource,
@@ -72,6 +77,7 @@ export class FleetConsumer {
     private readonly metrics: ClientMetrics,
     private readonly settings: ConsumerConfig,
   ) {
+    this.monitor = new GroupMonitor(settings.groupId, options.instanceId, metrics);
     this.unsubscribe = config.onChange(() => {
       this.reconciling = this.reconciling
         .then(() => this.reconcile())
@@ -99,6 +105,23 @@ export class FleetConsumer {
   /** This consumer's group, per subscribed logical topic (for heartbeats: the groups a shuffle drains). */
   groupsByTopic(): Record<string, string[]> {
     return Object.fromEntries(this.topics.map((t) => [t, [this.settings.groupId]]));
+  }
+
+  /** This member's state, assignment and rebalance figures, keyed by group (for heartbeats). */
+  groupReports(): Record<string, GroupReport> {
+    const assignment: AssignedPartition[] = [];
+    for (const lane of this.lanes.values())
+      for (const p of lane.consumer.assignment()) {
+        const route = lane.byPhysical.get(p.topic);
+        if (route)
+          assignment.push({
+            topic: route.topic,
+            clusterId: route.clusterId,
+            physicalTopic: p.topic,
+            partition: p.partition,
+          });
+      }
+    return { [this.settings.groupId]: this.monitor.report(this.pausedByOperator, assignment) };
   }
 
   /** Epoch consumed per logical topic (for heartbeats). */
@@ -192,10 +215,19 @@ export class FleetConsumer {
       this.lanes.delete(key);
       this.options.logger.info('consumer lane closing', { group: this.settings.groupId, lane: key });
       await lane.consumer.disconnect(); // commits what was handled before letting go
+      if (this.lanes.size === 0) this.monitor.left();
       this.options.logger.info('consumer lane closed', { group: this.settings.groupId, lane: key });
       for (const r of lane.routes) this.metrics.routeSwitches.inc({ topic: r.topic });
     }
     for (const [key, routes] of wanted) {
+      const delayMs = this.monitor.joinDelayMs();
+      if (delayMs > 0) {
+        this.options.logger.warn('rebalance storm: backing off before joining', {
+          group: this.settings.groupId,
+          delayMs,
+        });
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
       this.lanes.set(key, await this.startLane(key, routes));
       this.options.logger.info('consumer lane started', {
         group: this.settings.groupId,
@@ -204,6 +236,26 @@ export class FleetConsumer {
       });
     }
     this.flushWhileDraining();
+    this.followPause();
+  }
+
+  /**
+   * Pauses every partition of every lane while an operator has paused the group, and resumes them
+   * when it is resumed. Partitions assigned later (a rebalance, a restarted lane) are paused as
+   * they arrive, in the assignment listener.
+   */
+  private followPause(): void {
+    const paused = this.config.snapshot().pausedGroups?.includes(this.settings.groupId) ?? false;
+    if (paused === this.pausedByOperator) return;
+    this.pausedByOperator = paused;
+    this.options.logger.info(paused ? 'consumer group paused' : 'consumer group resumed', {
+      group: this.settings.groupId,
+    });
+    for (const lane of this.lanes.values()) {
+      const owned = lane.consumer.assignment();
+      if (paused) lane.consumer.pause(owned);
+      else lane.consumer.resume(owned);
+    }
   }
 
   /**
@@ -231,6 +283,7 @@ export class FleetConsumer {
   private async startLane(key: string, routes: Route[]): Promise<Lane> {
     const { backend, clusterId, bootstrapServers } = routes[0];
     const impl = BACKENDS[backend];
+    this.monitor.joining(backend, impl.capabilities.staticMembership);
     const consumer = impl.createConsumer(
       { clusterId, bootstrapServers, clientId: `${this.options.appId}-${backend}` },
       {
@@ -270,11 +323,10 @@ export class FleetConsumer {
       },
       {
         listener: {
-          onAssigned: (_partitions, { rebalanceMs }) => {
-            const labels = { group: this.settings.groupId, backend };
-            this.metrics.rebalances.inc(labels);
-            this.metrics.rebalanceDuration.observe(labels, rebalanceMs / 1000);
-            this.metrics.unassignedTime.inc(labels, rebalanceMs / 1000);
+          onAssigned: (partitions, { rebalanceMs }) => {
+            this.monitor.assigned(rebalanceMs);
+            // A paused group stays paused across rebalances and lane restarts.
+            if (this.pausedByOperator && partitions.length > 0) consumer.pause(partitions);
           },
         },
         onHandlerError: (error) =>

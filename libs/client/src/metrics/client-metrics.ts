@@ -18,6 +18,7 @@ export class ClientMetrics {
   readonly rebalances: Counter<'group' | 'backend'>;
   readonly rebalanceDuration: Histogram<'group' | 'backend'>;
   readonly unassignedTime: Counter<'group' | 'backend'>;
+  readonly rebalanceStorm: Gauge<'group' | 'backend'>;
 
   constructor(
     readonly registry: Registry = new Registry(),
@@ -99,6 +100,12 @@ export class ClientMetrics {
     this.unassignedTime = new Counter({
       name: 'kafka_fleet_client_time_without_assignment_seconds_total',
       help: 'Time group members spent waiting for partitions (joining or rebalancing)',
+      labelNames: ['group', 'backend'],
+      registers,
+    });
+    this.rebalanceStorm = new Gauge({
+      name: 'kafka_fleet_client_rebalance_storm',
+      help: 'Whether a group member is in a rebalance storm (1) and backing off its joins',
       labelNames: ['group', 'backend'],
       registers,
     });

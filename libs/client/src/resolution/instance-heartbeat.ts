@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import type { GroupReport } from '@kafka-fleet/contracts';
 import type { ResolvedOptions } from '../config/client-options';
 import type { ConfigSource } from './config-source';
 import type { ServiceApi } from './service-api';
@@ -8,6 +9,7 @@ export interface RoutingReport {
   readonly producerEpochs: Record<string, number>;
   readonly consumerEpochs: Record<string, number>;
   readonly consumerGroups: Record<string, string[]>;
+  readonly groupStates: Record<string, GroupReport>;
 }
 
 /**
@@ -48,6 +50,7 @@ export class InstanceHeartbeat {
         appliedEpochs: { ...routing.consumerEpochs, ...routing.producerEpochs },
         producerEpochs: routing.producerEpochs,
         consumerGroups: routing.consumerGroups,
+        groupStates: routing.groupStates,
         effectiveConfig: {
           lingerMs: this.options.lingerMs,
           requestTimeoutMs: this.options.requestTimeoutMs,

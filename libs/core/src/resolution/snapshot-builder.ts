@@ -58,6 +58,7 @@ export function buildSnapshot(
   app: App,
   topics: ReadonlyMap<string, Topic>,
   clusters: ReadonlyMap<string, Cluster>,
+  pausedGroups: readonly string[] = [],
 ): AppSnapshot {
   const snapshotTopics: SnapshotTopic[] = [];
   const usedClusters = new Set<string>();
@@ -86,5 +87,6 @@ export function buildSnapshot(
       const c = clusters.get(id) as Cluster;
       return { id: c.id, bootstrapServers: [...c.bootstrapServers], security: c.security, status: c.status };
     }),
+    pausedGroups: [...pausedGroups].sort(),
   };
 }
