@@ -10,20 +10,26 @@ export async function fleetRoundTrip(
   token: string,
   topic: string,
   count: number,
+  partitions: number,
 ): Promise<{ produced: number; consumed: number; lost: number; duplicated: number; placedOn: string }> {
   const fleet = createFleetClient({ serviceUrl, appId, token });
   await fleet.connect();
   const run = Date.now().toString(36);
   const seen = new Map<string, number>();
   try {
-    const consumer = fleet.consumer({ groupId: `demo.${run}` });
+    // A new group starting at the end (earlier demo runs left records behind): it must own every
+    // partition before the first record is sent, or that record would be skipped.
+    const consumer = fleet.consumer({ groupId: `demo.${run}`, fromBeginning: false });
     await consumer.subscribe({ topics: [topic] });
+    const assigned = () => Object.values(consumer.groupReports())[0]?.assignment.length ?? 0;
     await consumer.run({
       eachMessage: async ({ message }) => {
         const value = message.value?.toString() ?? '';
         if (value.startsWith(run)) seen.set(value, (seen.get(value) ?? 0) + 1);
       },
     });
+    const ready = Date.now() + 30_000;
+    while (assigned() < partitions && Date.now() < ready) await new Promise((r) => setTimeout(r, 100));
     let placedOn = '';
     for (let from = 0; from < count; from += 100) {
       const messages = Array.from({ length: Math.min(100, count - from) }, (_, i) => ({

@@ -11,12 +11,13 @@ import {
 import { fleetRoundTrip } from './fleet-roundtrip';
 import { stackUp } from '../stack/stack-control';
 import { registerFleet } from './register-fleet';
+import { shuffleUnderLoad } from './shuffle-under-load';
 
 /**
- * The README's main command. Today: bring the local stack up from nothing, start the config
- * service on it and register the clusters, a topic and an app; then on every cluster produce a
- * keyed batch with each backend and read it back with the other, printing the counts. Later
- * issues grow this into the full story (client library, a live shuffle).
+ * The README's main command: bring the local stack up from nothing, start the config service on
+ * it and register the clusters, a topic and an app; on every cluster produce a keyed batch with
+ * each backend and read it back with the other; round-trip the logical topic through the fleet
+ * client; then shuffle it to the other cluster under load and print the counts.
  */
 const RECORDS = 1000;
 
@@ -65,12 +66,27 @@ async function main(): Promise<void> {
       if (distinct !== RECORDS) process.exitCode = 1;
     }
   }
-  const trip = await fleetRoundTrip(url, DEMO_APP, localTokens(stack).demoApp, 'demo.orders', RECORDS);
+  const trip = await fleetRoundTrip(url, DEMO_APP, localTokens(stack).demoApp, 'demo.orders', RECORDS, 6);
   console.log(
     `\nfleet client (app ${DEMO_APP}) logical topic demo.orders -> ${trip.placedOn}: ` +
       `produced ${trip.produced}, consumed ${trip.consumed}, lost ${trip.lost}, duplicated ${trip.duplicated}`,
   );
   if (trip.lost !== 0 || trip.duplicated !== 0) process.exitCode = 1;
+
+  const shuffle = await shuffleUnderLoad(
+    url,
+    operator,
+    { id: DEMO_APP, token: localTokens(stack).demoApp },
+    'demo.shuffled',
+    stack.clusters.map((c) => c.name),
+    (line) => console.log(line),
+  );
+  console.log(
+    `\nshuffle  ${shuffle.topic} ${shuffle.from} -> ${shuffle.to} in ${(shuffle.durationMs / 1000).toFixed(2)} s under load: ` +
+      `produced ${shuffle.produced}, consumed ${shuffle.consumed}, lost ${shuffle.lost}, ` +
+      `duplicated ${shuffle.duplicated}, per-key order violations ${shuffle.orderViolations}`,
+  );
+  if (shuffle.lost !== 0 || shuffle.duplicated !== 0 || shuffle.orderViolations !== 0) process.exitCode = 1;
   console.log('\nstack and config service still running: `npm run stack:down` stops them.');
 }
 

@@ -86,6 +86,11 @@ export interface Migration {
   readonly producersAcknowledged: string[];
   readonly groups: string[];
   readonly groupsDrained: string[];
+  /**
+   * Groups that had no live member when the shuffle completed (after the grace period): they
+   * resume on the target and do not read the source records between their commit and the fence.
+   */
+  readonly groupsOffline?: string[];
   readonly sweep?: SweepReport;
   readonly startedBy: string;
   readonly createdAt: string;

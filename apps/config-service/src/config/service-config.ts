@@ -46,6 +46,7 @@ const envSchema = z.object({
   KF_MIGRATION_TICK_MS: intVar(100, 10, 60_000),
   KF_MIGRATION_LOCK_MS: intVar(5_000, 500, 300_000),
   KF_SWEEP_TIMEOUT_MS: intVar(120_000, 1_000, 3_600_000),
+  KF_MIGRATION_OFFLINE_GROUP_GRACE_MS: intVar(60_000, 0, 86_400_000),
   KF_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -64,7 +65,13 @@ export interface ServiceConfig {
   readonly bodyLimitBytes: number;
   readonly shutdownGraceMs: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
-  readonly migration: { readonly tickMs: number; readonly lockMs: number; readonly sweepTimeoutMs: number };
+  readonly migration: {
+    readonly tickMs: number;
+    readonly lockMs: number;
+    readonly sweepTimeoutMs: number;
+    /** How long a drain waits for a group none of whose members is alive any more. */
+    readonly offlineGroupGraceMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -92,6 +99,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
       tickMs: e.KF_MIGRATION_TICK_MS,
       lockMs: e.KF_MIGRATION_LOCK_MS,
       sweepTimeoutMs: e.KF_SWEEP_TIMEOUT_MS,
+      offlineGroupGraceMs: e.KF_MIGRATION_OFFLINE_GROUP_GRACE_MS,
     },
   });
 }

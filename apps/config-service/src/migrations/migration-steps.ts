@@ -1,4 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { SERVICE_CONFIG } from '../config/config.tokens';
+import type { ServiceConfig } from '../config/service-config';
 import type { Cluster, Topic } from '@kafka-fleet/contracts';
 import { ConflictError, groupDrained, producersPending, stragglers } from '@kafka-fleet/core';
 import { KafkaAdminGateway } from '../kafka/kafka-admin.gateway';
@@ -25,6 +27,7 @@ export class MigrationSteps {
     private readonly sweeper: StragglerSweeper,
     private readonly writer: MigrationWriter,
     private readonly metrics: ServiceMetrics,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
   ) {}
 
   /** Target topic created (same partitions and configs) and its start offsets recorded; then producers switch. */
@@ -87,11 +90,15 @@ export class MigrationSteps {
     await this.writer.enter(m, topic, 'drain-consumers', { record: { fence }, detail: { fence } });
   }
 
-  /** Lets each consumer group move once its committed offsets reached the fence on every partition. */
+  /**
+   * Lets each consumer group move once its committed offsets reached the fence on every partition.
+   * A group with no live member left is waited for up to a grace period, then reported as offline
+   * (it could otherwise hold the shuffle forever); its members come back on the target.
+   */
   async drainConsumers(m: StoredMigration, topic: Topic): Promise<void> {
     const source = await this.repo.require('cluster', m.source.clusterId);
-    const reported = (await this.instances.live()).flatMap((i) => i.consumerGroups?.[topic.name] ?? []);
-    const groups = [...new Set([...m.groups, ...reported])].sort();
+    const live = new Set((await this.instances.live()).flatMap((i) => i.consumerGroups?.[topic.name] ?? []));
+    const groups = [...new Set([...m.groups, ...live])].sort();
     const drained = [...m.groupsDrained];
     for (const group of groups.filter((g) => !drained.includes(g))) {
       const committed = await this.kafka.committedOffsets(source, group, m.source.physicalTopic);
@@ -102,10 +109,15 @@ export class MigrationSteps {
         );
     }
     drained.sort();
-    if (drained.length === groups.length) {
+    const pending = groups.filter((g) => !drained.includes(g));
+    const offline = pending.filter((g) => !live.has(g));
+    const drainingFor = Date.now() - m.history[m.history.length - 1].enteredAt;
+    const giveUpOnOffline =
+      offline.length === pending.length && drainingFor >= this.config.migration.offlineGroupGraceMs;
+    if (pending.length === 0 || giveUpOnOffline) {
       await this.writer.enter(m, topic, 'complete', {
-        record: { groups, groupsDrained: drained },
-        detail: { groups: groups.length },
+        record: { groups, groupsDrained: drained, ...(offline.length > 0 ? { groupsOffline: offline } : {}) },
+        detail: { groups: groups.length, ...(offline.length > 0 ? { groupsOffline: offline } : {}) },
       });
     } else if (drained.length > m.groupsDrained.length) {
       await this.writer.enter(m, topic, 'drain-consumers', { record: { groups, groupsDrained: drained } });
@@ -150,7 +162,7 @@ export class MigrationSteps {
       source: { cluster: source, topic: m.source.physicalTopic },
       target: { cluster: target, topic: m.target.physicalTopic },
       ranges,
-      timeoutMs: 120_000,
+      timeoutMs: this.config.migration.sweepTimeoutMs,
       onCopied: async (partition, nextOffset, records) => {
         this.metrics.sweptRecords.inc(records);
         const fromFence = current.fence?.[String(partition)] ?? '0';
