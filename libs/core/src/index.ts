@@ -12,3 +12,5 @@ export * from './random/random-source';
 export * from './rebalance/load-model';
 export * from './rebalance/move-planner';
 export * from './rebalance/wave-scheduler';
+export * from './rebalance/fleet-load-builder';
+export * from './rebalance/plan-execution';
