@@ -135,6 +135,27 @@ export class KafkaAdminGateway implements OnModuleDestroy {
     return this.call(cluster, 'list topics', async (admin) => (await admin.listTopics()).includes(topic));
   }
 
+  /**
+   * Records each physical topic retains (sum over partitions of high − low watermark): what the
+   * load model turns into an estimated size, KafkaJS having no DescribeLogDirs. Topics missing
+   * on the cluster are left out.
+   */
+  async retainedRecords(cluster: Cluster, physicalTopics: readonly string[]): Promise<Map<string, number>> {
+    return this.call(cluster, 'read topic offsets', async (admin) => {
+      const existing = new Set(await admin.listTopics());
+      const out = new Map<string, number>();
+      for (const topic of physicalTopics) {
+        if (!existing.has(topic)) continue;
+        const offsets = await admin.fetchTopicOffsets(topic);
+        out.set(
+          topic,
+          offsets.reduce((n, o) => n + Math.max(0, Number(o.high) - Number(o.low)), 0),
+        );
+      }
+      return out;
+    });
+  }
+
   /** The next offset to be written, per partition (the high watermark). */
   async endOffsets(cluster: Cluster, topic: string): Promise<PartitionOffsets> {
     return this.call(cluster, `read end offsets of ${topic}`, async (admin) =>

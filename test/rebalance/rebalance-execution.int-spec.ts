@@ -1,0 +1,116 @@
+import type { RebalancePlanResource } from '@kafka-fleet/contracts';
+import { ConsumerTally, ProducerLoad, verdict } from '../shuffle/support/traffic';
+import { KAFKAJS_APP, until } from '../shuffle/support/shuffle-fixture';
+import { RebalanceFixture } from './support/rebalance-fixture';
+
+// 17 topics on alpha and 3 on beta, 3 partitions each, against 100 partitions of capacity per
+// cluster: alpha at 51 %, beta at 9 %, so a balance plan (tolerance 0.1) must move a few to beta.
+const fx = new RebalanceFixture(34);
+const loads: ProducerLoad[] = [];
+beforeAll(() => fx.setUpFleet({ alpha: 17, beta: 3 }, 3, 100));
+afterAll(async () => {
+  await Promise.all(loads.map((l) => l.stop()));
+  await fx.tearDown();
+});
+
+const GOALS = { tolerance: 0.1, maxConcurrentMoves: 2, maxConcurrentMovesPerCluster: 2 };
+
+describe('rebalance plans executed as shuffles', () => {
+  it('evens out an uneven fleet and then drains a cluster under live traffic, across a service restart, with nothing lost or duplicated', async () => {
+    // Light traffic: one producer instance writing to all 20 topics, one group reading them all.
+    const producerClient = await fx.fleet(KAFKAJS_APP);
+    loads.push(...fx.topics.map((t, i) => new ProducerLoad(`t${i}`, producerClient, t, 1, 250)));
+    const tally = new ConsumerTally();
+    const consumer = (await fx.fleet(KAFKAJS_APP)).consumer({ groupId: `${fx.topics[0]}.group` });
+    await consumer.subscribe({ topics: fx.topics });
+    await consumer.run({ eachMessage: tally.handler() });
+    for (const l of loads) l.start();
+    await until('traffic on every topic', () =>
+      loads.every((l) => tally.seen.some((s) => s.producer === l.name)),
+    );
+
+    const before = await fx.load();
+    const util = (view: typeof before, id: string) => view.clusters.find((c) => c.id === id)?.utilisation;
+    expect(util(before, 'alpha')).toBeCloseTo(0.51, 6);
+    expect(util(before, 'beta')).toBeCloseTo(0.09, 6);
+    expect(before.topics).toHaveLength(20);
+
+    // Bad input is refused with reasons and stores nothing.
+    const bad = await fx.sre()<{ fields?: unknown[] }>('POST', '/v1/rebalance/plans', {
+      goals: { tolerance: 3 },
+      mode: { kind: 'drain', cluster: 'nowhere' },
+    });
+    expect(bad.status).toBe(400);
+    const unknownDrain = await fx.sre()('POST', '/v1/rebalance/plans', {
+      mode: { kind: 'drain', cluster: 'nowhere' },
+    });
+    expect(unknownDrain.status).toBe(400);
+    expect((await fx.sre()<unknown[]>('GET', '/v1/rebalance/plans')).body).toEqual([]);
+
+    // The balance plan: a dry run that moves topics from alpha to beta and meets the goals.
+    const balance = await fx.propose({ goals: GOALS, seed: 7 });
+    expect(balance.status).toBe('proposed');
+    expect(balance.plan.goalsMet).toEqual({ spread: true, headroom: true });
+    expect(balance.plan.spread.after.maxMinusMin).toBeLessThan(balance.plan.spread.before.maxMinusMin);
+    expect(balance.moves.length).toBeGreaterThan(1);
+    expect(balance.moves.every((m) => m.from === 'alpha' && m.to === 'beta' && m.status === 'pending')).toBe(
+      true,
+    );
+    // Not executable before approval.
+    expect((await fx.act(balance.id, 'execute')).status).toBe(409);
+    expect((await fx.act(balance.id, 'approve')).status).toBe(200);
+    expect((await fx.act(balance.id, 'execute')).status).toBe(202);
+
+    // Restart the service while the first wave runs; the plan goes on from Redis.
+    let maxRunning = 0;
+    const watch = (p: RebalancePlanResource) => {
+      maxRunning = Math.max(maxRunning, p.moves.filter((m) => m.status === 'running').length);
+    };
+    await until(
+      'a move running',
+      async () => (await fx.plan(balance.id)).moves.some((m) => m.migrationId),
+      30_000,
+    );
+    await fx.restartService();
+    const balanced = await fx.waitForPlan(balance.id, 'done', watch);
+    expect(balanced.moves.map((m) => m.status)).toEqual(balanced.moves.map(() => 'done'));
+    expect(balanced.moves.every((m) => m.migrationId)).toBe(true);
+    expect(maxRunning).toBeLessThanOrEqual(GOALS.maxConcurrentMoves);
+    for (const m of balanced.moves) expect((await fx.topicEntity(m.topic)).placement.clusterId).toBe('beta');
+    const after = await fx.load();
+    const spread = (view: typeof before) => Math.abs((util(view, 'alpha') ?? 0) - (util(view, 'beta') ?? 0));
+    expect(spread(after)).toBeLessThan(spread(before));
+    expect(spread(after)).toBeLessThanOrEqual(2 * GOALS.tolerance + 1e-9);
+
+    // Drain beta: every logical topic ends on alpha.
+    const drain = await fx.propose({
+      mode: { kind: 'drain', cluster: 'beta' },
+      goals: { maxConcurrentMoves: 4, maxConcurrentMovesPerCluster: 4 },
+    });
+    expect(drain.plan.goalsMet.drained).toBe(true);
+    expect(drain.moves).toHaveLength(after.clusters.find((c) => c.id === 'beta')?.topics ?? -1);
+    expect((await fx.act(drain.id, 'approve')).status).toBe(200);
+    expect((await fx.act(drain.id, 'execute')).status).toBe(202);
+    const drained = await fx.waitForPlan(drain.id, 'done');
+    expect(drained.moves.every((m) => m.status === 'done')).toBe(true);
+    const end = await fx.load();
+    expect(end.clusters.find((c) => c.id === 'beta')?.topics).toBe(0);
+    for (const t of fx.topics) expect((await fx.topicEntity(t)).placement.clusterId).toBe('alpha');
+
+    // Every acknowledged record consumed exactly once, in per-key order.
+    await new Promise((r) => setTimeout(r, 1000));
+    for (const l of loads) await l.stop();
+    await until('everything consumed', () => verdict(loads, tally).lost === 0, 30_000).catch(() => undefined);
+    const v = verdict(loads, tally);
+    const total = loads.reduce((n, l) => n + l.acked.size, 0);
+    expect(v).toEqual({ produced: total, consumed: total, lost: 0, duplicated: 0, orderViolations: 0 });
+    expect(loads.every((l) => l.failures.length === 0)).toBe(true);
+    console.log(
+      `rebalance: ${total} records, balance ${balanced.moves.length} moves in ${ms(balanced)} ms (restart included), drain ${drained.moves.length} moves in ${ms(drained)} ms`,
+    );
+  });
+});
+
+function ms(p: RebalancePlanResource): number {
+  return Date.parse(p.finishedAt ?? p.updatedAt) - Date.parse(p.moves[0]?.startedAt ?? p.createdAt);
+}
