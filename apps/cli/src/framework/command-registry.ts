@@ -2,6 +2,7 @@ import { appsModule } from '../commands/apps.command';
 import { auditModule } from '../commands/audit.command';
 import { clustersModule } from '../commands/clusters.command';
 import { instancesModule } from '../commands/instances.command';
+import { rebalanceModule } from '../commands/rebalance.command';
 import { resolveModule } from '../commands/resolve.command';
 import { sessionModule } from '../commands/session.command';
 import { topicsModule } from '../commands/topics.command';
@@ -11,6 +12,7 @@ import type { CommandModule, CommandSpec } from './command';
 export const MODULES: readonly CommandModule[] = [
   clustersModule,
   topicsModule,
+  rebalanceModule,
   appsModule,
   instancesModule,
   auditModule,
