@@ -38,6 +38,7 @@ export class FleetClient {
       producerEpochs: this.sharedProducer?.appliedEpochs() ?? {},
       consumerEpochs: Object.assign({}, ...[...this.consumers].map((c) => c.appliedEpochs())),
       consumerGroups: mergeGroups([...this.consumers].map((c) => c.groupsByTopic())),
+      rates: this.metrics.traffic.rates(),
     }));
   }
 

@@ -5,6 +5,7 @@ import type { BackendConsumer, ConsumedRecord } from '../backends/backend-port';
 import type { ResolvedOptions } from '../config/client-options';
 import { TopicAccessError } from '../errors/client-errors';
 import type { ClientMetrics } from '../metrics/client-metrics';
+import { recordBytes } from '../metrics/traffic-meter';
 import type { ConfigSource } from '../resolution/config-source';
 
 const DRAIN_FLUSH_MS = 250;
@@ -219,13 +220,11 @@ export class FleetConsumer {
     if (draining.length === 0) return;
     this.flushTimer = setInterval(() => {
       for (const lane of draining)
-        lane.consumer
-          .flush()
-          .catch((error: unknown) =>
-            this.options.logger.warn('commit flush while draining failed', {
-              error: (error as Error).message,
-            }),
-          );
+        lane.consumer.flush().catch((error: unknown) =>
+          this.options.logger.warn('commit flush while draining failed', {
+            error: (error as Error).message,
+          }),
+        );
     }, DRAIN_FLUSH_MS);
     this.flushTimer.unref();
   }
@@ -269,6 +268,7 @@ export class FleetConsumer {
         });
         end();
         this.metrics.consumed.inc(labels);
+        this.metrics.traffic.consumed(route.topic, recordBytes(record));
       },
       {
         listener: {

@@ -8,6 +8,8 @@ export interface RoutingReport {
   readonly producerEpochs: Record<string, number>;
   readonly consumerEpochs: Record<string, number>;
   readonly consumerGroups: Record<string, string[]>;
+  /** Bytes per second produced and consumed per logical topic: the rebalance planner's load input. */
+  readonly rates: Record<string, { produceBytesPerSec: number; consumeBytesPerSec: number }>;
 }
 
 /**
@@ -48,6 +50,7 @@ export class InstanceHeartbeat {
         appliedEpochs: { ...routing.consumerEpochs, ...routing.producerEpochs },
         producerEpochs: routing.producerEpochs,
         consumerGroups: routing.consumerGroups,
+        rates: routing.rates,
         effectiveConfig: {
           lingerMs: this.options.lingerMs,
           requestTimeoutMs: this.options.requestTimeoutMs,
