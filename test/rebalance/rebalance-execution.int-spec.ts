@@ -157,8 +157,28 @@ describe('rebalance plans executed as shuffles', () => {
     // Every acknowledged record consumed exactly once, in per-key order.
     await new Promise((r) => setTimeout(r, 1000));
     for (const l of loads) await l.stop();
-    await until('everything consumed', () => verdict(loads, tally).lost === 0, 30_000).catch(() => undefined);
+    await until('everything consumed', () => verdict(loads, tally).lost === 0, 60_000).catch(() => undefined);
     const v = verdict(loads, tally);
+    if (v.lost > 0)
+      // Which topics lost records and where their last ones came from: to tell a lagging lane from a hole.
+      console.log(
+        JSON.stringify(
+          loads
+            .map((l) => {
+              const seen = new Set(tally.seen.filter((x) => x.producer === l.name).map((x) => x.seq));
+              const missing = [...l.acked].filter((q) => !seen.has(q)).sort((a, b) => a - b);
+              const last = tally.seen.filter((x) => x.producer === l.name).at(-1);
+              return {
+                topic: l.name,
+                missing: missing.length,
+                first: missing[0],
+                lastSeq: l.acked.size,
+                last,
+              };
+            })
+            .filter((x) => x.missing > 0),
+        ),
+      );
     const total = loads.reduce((n, l) => n + l.acked.size, 0);
     expect(v).toEqual({ produced: total, consumed: total, lost: 0, duplicated: 0, orderViolations: 0 });
     expect(loads.every((l) => l.failures.length === 0)).toBe(true);

@@ -29,7 +29,12 @@ export interface TopicSpec {
 export class KafkaAdminGateway implements OnModuleDestroy {
   private readonly admins = new Map<string, { key: string; admin: Promise<Admin> }>();
 
+  private closed = false;
+
   private admin(cluster: Cluster): Promise<Admin> {
+    // Loops still finishing a tick during shutdown (shuffles, plans) must not open a connection
+    // nobody will close: it would keep the process alive after the service stopped.
+    if (this.closed) return Promise.reject(new Error('the service is shutting down'));
     const key = cluster.bootstrapServers.join(',');
     const cached = this.admins.get(cluster.id);
     if (cached?.key === key) return cached.admin;
@@ -176,6 +181,7 @@ export class KafkaAdminGateway implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.closed = true;
     const all = [...this.admins.values()];
     this.admins.clear();
     await Promise.all(all.map((c) => c.admin.then((a) => a.disconnect()).catch(() => undefined)));
