@@ -4,9 +4,23 @@ import { NotFoundError } from '@kafka-fleet/core';
 import { SERVICE_CONFIG } from '../config/config.tokens';
 import type { ServiceConfig } from '../config/service-config';
 import { FleetKeys } from '../storage/fleet-keys';
-import { ACQUIRE_OR_RENEW, RELEASE, UPDATE_IF_REV } from '../storage/migration.repository';
+import { ACQUIRE_OR_RENEW, RELEASE } from '../storage/migration.repository';
 import type { RedisClient } from '../storage/redis-client.factory';
 import { REDIS_CLIENT, REDIS_TIMER, type RedisTimer } from '../storage/redis-timer';
+
+/**
+ * KEYS: 1 plans hash, 2 active set. ARGV: 1 id, 2 expected rev, 3 new JSON, 4 '1' if active.
+ * The plan and its membership of the active set change together: a plan marked executing but
+ * missing from the set would never be driven.
+ */
+const UPDATE_PLAN_IF_REV = `
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if not current then return 0 end
+if cjson.decode(current).rev ~= tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+if ARGV[4] == '1' then redis.call('SADD', KEYS[2], ARGV[1]) else redis.call('SREM', KEYS[2], ARGV[1]) end
+return 1
+`;
 
 /** A stored plan: `rev` increases on every write, so the API and the executor never overwrite each other. */
 export interface StoredPlan extends RebalancePlanResource {
@@ -26,7 +40,7 @@ export class RebalancePlanRepository {
     @Inject(REDIS_TIMER) private readonly timer: RedisTimer,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
   ) {
-    this.redis.defineCommand('planUpdateIfRev', { numberOfKeys: 1, lua: UPDATE_IF_REV });
+    this.redis.defineCommand('planUpdateIfRev', { numberOfKeys: 2, lua: UPDATE_PLAN_IF_REV });
     this.redis.defineCommand('planLock', { numberOfKeys: 1, lua: ACQUIRE_OR_RENEW });
     this.redis.defineCommand('planUnlock', { numberOfKeys: 1, lua: RELEASE });
   }
@@ -65,7 +79,7 @@ export class RebalancePlanRepository {
 
   /**
    * Writes the next revision only if nobody wrote since `current` was read (undefined: re-read and
-   * retry), and keeps the active set in step with the status.
+   * retry), and keeps the active set in step with the status in the same atomic step.
    */
   async update(
     current: StoredPlan,
@@ -77,20 +91,17 @@ export class RebalancePlanRepository {
       rev: current.rev + 1,
       updatedAt: new Date().toISOString(),
     };
+    const active = ['executing', 'paused', 'cancelling'].includes(next.status);
     const ok = await this.call(
       'planUpdateIfRev',
       FleetKeys.rebalancePlans,
+      FleetKeys.rebalancePlansActive,
       current.id,
       String(current.rev),
       JSON.stringify(next),
+      active ? '1' : '0',
     );
     if (ok !== 1) return undefined;
-    const active = ['executing', 'paused', 'cancelling'].includes(next.status);
-    await this.timer.time(active ? 'sadd' : 'srem', () =>
-      active
-        ? this.redis.sadd(FleetKeys.rebalancePlansActive, next.id)
-        : this.redis.srem(FleetKeys.rebalancePlansActive, next.id),
-    );
     return next;
   }
 

@@ -11,7 +11,7 @@ export interface StoredMigration extends Migration {
 }
 
 /** KEYS: 1 migrations hash. ARGV: 1 id, 2 expected rev, 3 new JSON (with rev = expected + 1). */
-export const UPDATE_IF_REV = `
+const UPDATE_IF_REV = `
 local current = redis.call('HGET', KEYS[1], ARGV[1])
 if not current then return 0 end
 if cjson.decode(current).rev ~= tonumber(ARGV[2]) then return 0 end
