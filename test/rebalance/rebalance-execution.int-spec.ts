@@ -29,11 +29,21 @@ describe('rebalance plans executed as shuffles', () => {
       loads.every((l) => tally.seen.some((s) => s.producer === l.name)),
     );
 
-    // The load model sees the traffic: every topic's rates come from the clients' heartbeats.
+    // The load model sees the traffic: every topic's rates come from the clients' heartbeats. A
+    // heartbeat covers about a second, in which a topic may happen to get no fetch, so each
+    // topic must have shown both rates at least once rather than all in the same snapshot.
+    const producing = new Set<string>();
+    const consuming = new Set<string>();
     await until(
       'rates reported for every topic',
-      async () => (await fx.load()).topics.every((t) => t.bytesInPerSec > 0 && t.bytesOutPerSec > 0),
-      15_000,
+      async () => {
+        for (const t of (await fx.load()).topics) {
+          if (t.bytesInPerSec > 0) producing.add(t.name);
+          if (t.bytesOutPerSec > 0) consuming.add(t.name);
+        }
+        return producing.size === fx.topics.length && consuming.size === fx.topics.length;
+      },
+      30_000,
     );
     const before = await fx.load();
     expect(before.reportingInstances).toBeGreaterThanOrEqual(2);
