@@ -30,6 +30,11 @@ import { FleetRepository } from './storage/fleet.repository';
 import { InstanceRepository } from './storage/instance.repository';
 import { createRedisClient, type RedisClient } from './storage/redis-client.factory';
 import { REDIS_CLIENT, REDIS_TIMER } from './storage/redis-timer';
+import { FleetLoadService } from './rebalance/fleet-load.service';
+import { RebalanceExecutor } from './rebalance/rebalance-executor';
+import { RebalancePlanRepository } from './rebalance/rebalance-plan.repository';
+import { LoadController, RebalancePlansController } from './rebalance/rebalance.controller';
+import { RebalancePlansService } from './rebalance/rebalance-plans.service';
 import { PartitionSyncService } from './sync/partition-sync.service';
 import { TopicsController } from './topics/topics.controller';
 import { TopicsService } from './topics/topics.service';
@@ -53,6 +58,8 @@ export class AppModule {
         ClustersController,
         TopicsController,
         MigrationsController,
+        LoadController,
+        RebalancePlansController,
         AppsController,
         GroupsController,
         SnapshotController,
@@ -87,6 +94,10 @@ export class AppModule {
         MigrationSteps,
         MigrationOrchestrator,
         MigrationsService,
+        FleetLoadService,
+        RebalancePlanRepository,
+        RebalanceExecutor,
+        RebalancePlansService,
       ],
     };
   }

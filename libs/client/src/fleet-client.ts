@@ -39,6 +39,7 @@ export class FleetClient {
       consumerEpochs: Object.assign({}, ...[...this.consumers].map((c) => c.appliedEpochs())),
       consumerGroups: mergeGroups([...this.consumers].map((c) => c.groupsByTopic())),
       groupStates: Object.assign({}, ...[...this.consumers].map((c) => c.groupReports())),
+      rates: this.metrics.traffic.rates(),
     }));
   }
 

@@ -5,3 +5,4 @@ export * from './names';
 export * from './resources';
 export * from './runtime';
 export * from './rebalance';
+export * from './rebalance-plans';

@@ -13,3 +13,5 @@ export * from './rebalance/load-model';
 export * from './rebalance/move-planner';
 export * from './rebalance/wave-scheduler';
 export * from './groups/rebalance-storm-detector';
+export * from './rebalance/fleet-load-builder';
+export * from './rebalance/plan-execution';

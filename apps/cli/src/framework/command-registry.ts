@@ -3,6 +3,7 @@ import { auditModule } from '../commands/audit.command';
 import { clustersModule } from '../commands/clusters.command';
 import { groupsModule } from '../commands/groups.command';
 import { instancesModule } from '../commands/instances.command';
+import { rebalanceModule } from '../commands/rebalance.command';
 import { resolveModule } from '../commands/resolve.command';
 import { sessionModule } from '../commands/session.command';
 import { shuffleModule } from '../commands/shuffle.command';
@@ -14,6 +15,7 @@ export const MODULES: readonly CommandModule[] = [
   clustersModule,
   topicsModule,
   shuffleModule,
+  rebalanceModule,
   appsModule,
   instancesModule,
   groupsModule,

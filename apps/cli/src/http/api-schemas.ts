@@ -7,6 +7,9 @@ import {
   migrationPhase,
   partitionOffsets,
   physicalPlace,
+  PLAN_MOVE_STATUSES,
+  PLAN_STATUSES,
+  rebalancePlan,
   topic,
   type AuditEntry,
   type GroupControl,
@@ -196,3 +199,29 @@ export type GroupSummaryView = z.infer<typeof groupSummary>;
 export type GroupDetailView = z.infer<typeof groupView>;
 export type PrincipalView = z.infer<typeof principal>;
 export type Readiness = z.infer<typeof readiness>;
+
+/** A stored rebalance plan: the planner's output plus per-move progress. */
+export const rebalancePlanResponse = z
+  .object({
+    id: z.string(),
+    status: z.enum(PLAN_STATUSES),
+    plan: rebalancePlan.loose(),
+    moves: z.array(
+      z
+        .object({
+          topic: z.string(),
+          from: z.string(),
+          to: z.string(),
+          wave: z.number().int(),
+          status: z.enum(PLAN_MOVE_STATUSES),
+          migrationId: z.string().optional(),
+          reason: z.string().optional(),
+        })
+        .loose(),
+    ),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .loose();
+export type RebalancePlanView = z.infer<typeof rebalancePlanResponse>;

@@ -1,4 +1,10 @@
-import type { AppInput, ClusterInput, MigrationInput, TopicInput } from '@kafka-fleet/contracts';
+import type {
+  AppInput,
+  ClusterInput,
+  MigrationInput,
+  RebalancePlanRequestInput,
+  TopicInput,
+} from '@kafka-fleet/contracts';
 import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
 import { UnexpectedResponseError } from '../errors/cli-errors';
@@ -69,6 +75,11 @@ export class FleetApi {
   audit = (query: Query) => this.call('GET', `/v1/audit${qs(query)}`, schema.auditEntry.array());
   resolve = (topic: string, app?: string) =>
     this.call('GET', `/v1/resolve${qs({ topic, app })}`, schema.resolvedTopic);
+  proposePlan = (body: RebalancePlanRequestInput) =>
+    this.call('POST', '/v1/rebalance/plans', schema.rebalancePlanResponse, body);
+  getPlan = (id: string) => this.call('GET', `/v1/rebalance/plans/${seg(id)}`, schema.rebalancePlanResponse);
+  planAction = (id: string, action: 'approve' | 'execute' | 'pause' | 'resume' | 'cancel') =>
+    this.call('POST', `/v1/rebalance/plans/${seg(id)}/${action}`, schema.rebalancePlanResponse, {});
   whoami = () => this.call('GET', '/v1/whoami', schema.principal);
 
   live = () => this.call('GET', '/health/live', schema.readiness.pick({ status: true }));

@@ -29,7 +29,12 @@ export interface TopicSpec {
 export class KafkaAdminGateway implements OnModuleDestroy {
   private readonly admins = new Map<string, { key: string; admin: Promise<Admin> }>();
 
+  private closed = false;
+
   private admin(cluster: Cluster): Promise<Admin> {
+    // Loops still finishing a tick during shutdown (shuffles, plans) must not open a connection
+    // nobody will close: it would keep the process alive after the service stopped.
+    if (this.closed) return Promise.reject(new Error('the service is shutting down'));
     const key = cluster.bootstrapServers.join(',');
     const cached = this.admins.get(cluster.id);
     if (cached?.key === key) return cached.admin;
@@ -135,6 +140,27 @@ export class KafkaAdminGateway implements OnModuleDestroy {
     return this.call(cluster, 'list topics', async (admin) => (await admin.listTopics()).includes(topic));
   }
 
+  /**
+   * Records each physical topic retains (sum over partitions of high − low watermark): what the
+   * load model turns into an estimated size, KafkaJS having no DescribeLogDirs. Topics missing
+   * on the cluster are left out.
+   */
+  async retainedRecords(cluster: Cluster, physicalTopics: readonly string[]): Promise<Map<string, number>> {
+    return this.call(cluster, 'read topic offsets', async (admin) => {
+      const existing = new Set(await admin.listTopics());
+      const out = new Map<string, number>();
+      for (const topic of physicalTopics) {
+        if (!existing.has(topic)) continue;
+        const offsets = await admin.fetchTopicOffsets(topic);
+        out.set(
+          topic,
+          offsets.reduce((n, o) => n + Math.max(0, Number(o.high) - Number(o.low)), 0),
+        );
+      }
+      return out;
+    });
+  }
+
   /** The next offset to be written, per partition (the high watermark). */
   async endOffsets(cluster: Cluster, topic: string): Promise<PartitionOffsets> {
     return this.call(cluster, `read end offsets of ${topic}`, async (admin) =>
@@ -155,6 +181,7 @@ export class KafkaAdminGateway implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.closed = true;
     const all = [...this.admins.values()];
     this.admins.clear();
     await Promise.all(all.map((c) => c.admin.then((a) => a.disconnect()).catch(() => undefined)));

@@ -1,4 +1,11 @@
-import { appInput, clusterInput, heartbeatInput, topicInput, topicPatch } from '@kafka-fleet/contracts';
+import {
+  appInput,
+  clusterInput,
+  heartbeatInput,
+  rebalancePlanRequest,
+  topicInput,
+  topicPatch,
+} from '@kafka-fleet/contracts';
 import { z } from 'zod';
 
 /**
@@ -128,6 +135,47 @@ const OPS: Record<string, Record<string, Op>> = {
       query: ['app', 'topic', 'lagging'],
     },
   },
+  '/v1/load': {
+    get: {
+      summary:
+        'Fleet load: per cluster capacity, load and utilisation; per topic rates, partitions, estimated size',
+      roles: 'operator',
+    },
+  },
+  '/v1/rebalance/plans': {
+    get: { summary: 'Rebalance plans, newest first', roles: 'operator' },
+    post: {
+      summary: 'Propose a plan (dry run against the current load; stored as proposed)',
+      roles: 'operator',
+      body: 'RebalancePlanRequest',
+    },
+  },
+  '/v1/rebalance/plans/{id}': {
+    get: { summary: 'A plan with the progress of each move', roles: 'operator', path: ['id'] },
+  },
+  '/v1/rebalance/plans/{id}/approve': {
+    post: { summary: 'Approve a proposed plan', roles: 'operator', path: ['id'] },
+  },
+  '/v1/rebalance/plans/{id}/execute': {
+    post: {
+      summary: 'Execute an approved plan as shuffles, wave by wave (202)',
+      roles: 'operator',
+      path: ['id'],
+    },
+  },
+  '/v1/rebalance/plans/{id}/pause': {
+    post: { summary: 'Start no new moves; running shuffles finish', roles: 'operator', path: ['id'] },
+  },
+  '/v1/rebalance/plans/{id}/resume': {
+    post: { summary: 'Resume a paused plan', roles: 'operator', path: ['id'] },
+  },
+  '/v1/rebalance/plans/{id}/cancel': {
+    post: {
+      summary: 'Cancel a plan; running shuffles finish, no new ones start',
+      roles: 'operator',
+      path: ['id'],
+    },
+  },
   '/v1/audit': {
     get: {
       summary: 'Audit log, newest first',
@@ -168,6 +216,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     TopicPatch: topicPatch,
     AppInput: appInput,
     Heartbeat: heartbeatInput,
+    RebalancePlanRequest: rebalancePlanRequest,
   };
   const paths: OpenApiDocument['paths'] = {};
   for (const [path, ops] of Object.entries(OPS)) {

@@ -22,6 +22,12 @@ export const FleetKeys = {
   migrationsActive: `${TAG}:migrations:active`,
   /** Which replica drives a shuffle right now (a lease, so a dead replica's shuffle is taken over). */
   migrationLock: (id: string) => `${TAG}:migration-lock:${id}`,
+  /** Rebalance plans by id (kept after they finish, like shuffles). */
+  rebalancePlans: `${TAG}:rebalance-plans`,
+  /** Ids of plans executing, paused or cancelling: what the plan executor resumes after a restart. */
+  rebalancePlansActive: `${TAG}:rebalance-plans:active`,
+  /** Which replica drives a plan right now (a lease, like a shuffle's). */
+  rebalancePlanLock: (id: string) => `${TAG}:rebalance-plan-lock:${id}`,
   /** Logical topics placed on a cluster: guards cluster deletion, drives partition sync. */
   placement: (clusterId: string) => `${TAG}:placement:${clusterId}`,
 } as const;

@@ -22,7 +22,7 @@ const SCRIPTS = {
   fleetResolve: RESOLVE_SCRIPT,
 } as const;
 
-type Entity = { cluster: Cluster; topic: Topic; app: App; group: GroupControl };
+export type Entity = { cluster: Cluster; topic: Topic; app: App; group: GroupControl };
 type Guard =
   { t: 'exists'; key: string; f: string; path: string } | { t: 'empty'; key: string; path: string };
 /** Side writes made in the same atomic step as the entity (indexes, the migration record). */

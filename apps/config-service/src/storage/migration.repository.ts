@@ -20,7 +20,7 @@ return 1
 `;
 
 /** KEYS: 1 lock key. ARGV: 1 owner, 2 ttl ms. Takes a free lock or renews our own. */
-const ACQUIRE_OR_RENEW = `
+export const ACQUIRE_OR_RENEW = `
 local holder = redis.call('GET', KEYS[1])
 if holder and holder ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
@@ -28,7 +28,7 @@ return 1
 `;
 
 /** KEYS: 1 lock key. ARGV: 1 owner. Deletes the lock only if we hold it. */
-const RELEASE = `
+export const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `;

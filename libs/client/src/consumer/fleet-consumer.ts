@@ -6,6 +6,7 @@ import type { BackendConsumer, ConsumedRecord } from '../backends/backend-port';
 import type { ResolvedOptions } from '../config/client-options';
 import { TopicAccessError } from '../errors/client-errors';
 import type { ClientMetrics } from '../metrics/client-metrics';
+import { recordBytes } from '../metrics/traffic-meter';
 import type { ConfigSource } from '../resolution/config-source';
 import { GroupMonitor } from './group-monitor';
 
@@ -320,6 +321,7 @@ export class FleetConsumer {
         });
         end();
         this.metrics.consumed.inc(labels);
+        this.metrics.traffic.consumed(route.topic, recordBytes(record));
       },
       {
         listener: {

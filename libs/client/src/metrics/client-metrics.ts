@@ -1,10 +1,13 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { TrafficMeter } from './traffic-meter';
 
 /**
  * The library's metrics, on the registry the application passes in (or a private one). Labels are
  * bounded: logical topic, cluster, backend, error code, outcome — never instance ids or keys.
  */
 export class ClientMetrics {
+  /** Bytes per logical topic, for the rates the heartbeat reports to the rebalance planner. */
+  readonly traffic = new TrafficMeter();
   readonly produced: Counter<'topic' | 'cluster' | 'backend'>;
   readonly produceLatency: Histogram<'topic' | 'cluster' | 'backend'>;
   readonly consumed: Counter<'topic' | 'cluster' | 'backend'>;

@@ -4,6 +4,7 @@ import type { OutgoingRecord } from '../backends/backend-port';
 import type { ResolvedOptions } from '../config/client-options';
 import { BackendError, TopicAccessError } from '../errors/client-errors';
 import type { ClientMetrics } from '../metrics/client-metrics';
+import { recordBytes } from '../metrics/traffic-meter';
 import type { ConfigSource } from '../resolution/config-source';
 import { TopicLane } from './topic-lane';
 
@@ -94,6 +95,10 @@ export class FleetProducer {
         const acks = await producer.send(route.physicalTopic, messages);
         end();
         this.metrics.produced.inc(labels, messages.length);
+        this.metrics.traffic.produced(
+          route.topic,
+          messages.reduce((n, m) => n + recordBytes(m), 0),
+        );
         return acks.map((a) => ({
           topic: route.topic,
           partition: a.partition,

@@ -10,6 +10,8 @@ export interface RoutingReport {
   readonly consumerEpochs: Record<string, number>;
   readonly consumerGroups: Record<string, string[]>;
   readonly groupStates: Record<string, GroupReport>;
+  /** Bytes per second produced and consumed per logical topic: the rebalance planner's load input. */
+  readonly rates: Record<string, { produceBytesPerSec: number; consumeBytesPerSec: number }>;
 }
 
 /**
@@ -51,6 +53,7 @@ export class InstanceHeartbeat {
         producerEpochs: routing.producerEpochs,
         consumerGroups: routing.consumerGroups,
         groupStates: routing.groupStates,
+        rates: routing.rates,
         effectiveConfig: {
           lingerMs: this.options.lingerMs,
           requestTimeoutMs: this.options.requestTimeoutMs,
