@@ -12,6 +12,9 @@ const common = { rootDir: __dirname, testEnvironment: 'node', moduleNameMapper, 
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // A failed end-to-end test can leave a Kafka client's retry timers behind; a CI run must still end
+  // (and report) rather than hang until the job's time limit.
+  forceExit: true,
   projects: [
     {
       ...common,

@@ -75,7 +75,7 @@ describe('shuffle with the config service restarted inside every phase', () => {
     expect(done.sweep?.records).toBe(0);
     expect(await fx.endOffsets(0, done.source.physicalTopic)).toEqual(done.fence);
     await expectExactlyOnce(running, tally);
-  });
+  }, 300_000);
 });
 
 describe('shuffle with a producer instance killed mid-shuffle', () => {
@@ -118,7 +118,7 @@ describe('shuffle with a producer instance killed mid-shuffle', () => {
     expect(done.producersAcknowledged).toContain(`survivor-${process.pid}`);
     expect(done.producersAcknowledged).not.toContain(`doomed-${process.pid}`);
     await expectExactlyOnce([...running, doomed, survivor], tally);
-  });
+  }, 300_000);
 });
 
 describe('shuffle with a zombie producer writing to the old cluster after the fence', () => {
@@ -165,5 +165,5 @@ describe('shuffle with a zombie producer writing to the old cluster after the fe
     expect(new Set(tally.seen.filter((s) => s.producer === 'zombie').map((s) => s.cluster))).toEqual(
       new Set(['beta']),
     );
-  });
+  }, 300_000);
 });

@@ -98,7 +98,7 @@ describe('topic shuffle under load', () => {
     console.log(
       `shuffle round trip: ${total} records, alpha→beta ${durationMs(doneThere)} ms, beta→alpha ${durationMs(doneBack)} ms, send p99 ${stalls[Math.floor(stalls.length * 0.99)]} ms, max ${stalls[stalls.length - 1]} ms`,
     );
-  });
+  }, 300_000);
 });
 
 function durationMs(m: { history: ReadonlyArray<{ enteredAt: number }> }): number {
