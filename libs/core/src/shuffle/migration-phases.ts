@@ -1,3 +1,4 @@
+import { MIGRATION_PHASE_NAMES, type MigrationPhaseName } from '@kafka-fleet/contracts';
 import { KafkaFleetError } from '../errors/kafka-fleet-error';
 
 /**
@@ -9,17 +10,9 @@ import { KafkaFleetError } from '../errors/kafka-fleet-error';
  * The table is the single source of truth for what may follow what; the orchestrator persists the
  * phase after every transition so a restarted service resumes exactly where it stopped.
  */
-export const MIGRATION_PHASES = [
-  'prepare',
-  'switch-producers',
-  'fence',
-  'drain-consumers',
-  'complete',
-  'done',
-  'aborted',
-  'failed',
-] as const;
-export type MigrationPhase = (typeof MIGRATION_PHASES)[number];
+// One list of phases, shared with the wire contract (so the API and the state machine cannot drift).
+export const MIGRATION_PHASES = MIGRATION_PHASE_NAMES;
+export type MigrationPhase = MigrationPhaseName;
 
 export const LEGAL_TRANSITIONS: Readonly<Record<MigrationPhase, readonly MigrationPhase[]>> = Object.freeze({
   prepare: ['switch-producers', 'aborted', 'failed'],
