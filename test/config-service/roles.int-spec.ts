@@ -64,6 +64,26 @@ const ROUTES: Route[] = [
   { method: 'GET', path: () => '/v1/instances', allow: ['operator'] },
   { method: 'GET', path: () => '/v1/audit', allow: ['operator'] },
   { method: 'GET', path: () => '/v1/whoami', allow: ['operator', 'anyApp'] },
+  { method: 'POST', path: () => `/v1/topics/${topic}/migrations`, body: {}, allow: ['operator'] },
+  { method: 'GET', path: () => `/v1/topics/${topic}/migrations`, allow: ['operator'] },
+  { method: 'GET', path: () => `/v1/topics/${topic}/migrations/no-such`, allow: ['operator'] },
+  {
+    method: 'POST',
+    path: () => `/v1/topics/${topic}/migrations/no-such/abort`,
+    body: {},
+    allow: ['operator'],
+  },
+  {
+    method: 'POST',
+    path: () => `/v1/topics/${topic}/migrations/no-such/resume`,
+    body: {},
+    allow: ['operator'],
+  },
+  { method: 'GET', path: () => '/v1/groups', allow: ['operator'] },
+  { method: 'GET', path: () => '/v1/groups/no-such-group', allow: ['operator'] },
+  { method: 'GET', path: () => '/v1/load', allow: ['operator'] },
+  { method: 'GET', path: () => '/v1/rebalance/plans', allow: ['operator'] },
+  { method: 'POST', path: () => '/v1/rebalance/plans', body: { mode: 'nonsense' }, allow: ['operator'] },
 ];
 const PUBLIC = ['/health/live', '/health/ready', '/metrics', '/docs/json', '/docs'];
 const CALLERS: Caller[] = ['anonymous', 'forged', 'admin', 'operator', 'app', 'otherApp'];

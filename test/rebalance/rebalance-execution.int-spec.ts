@@ -124,7 +124,7 @@ describe('rebalance plans executed as shuffles', () => {
       targetClusterId: 'beta',
     });
     expect(manual.status).toBe(202);
-    await until('manual shuffle done', async () => (await fx.topicEntity(moved)).state === 'stable', 30_000);
+    await until('manual shuffle done', async () => (await fx.topicEntity(moved)).state === 'stable', 120_000);
     expect((await fx.act(stale.id, 'execute')).status).toBe(202);
     await until(
       'first wave started',
@@ -195,7 +195,7 @@ describe('rebalance plans executed as shuffles', () => {
     console.log(
       `rebalance: ${total} records, balance ${balanced.moves.length} moves in ${ms(balanced)} ms (restart included), drain ${drained.moves.length} moves in ${ms(drained)} ms`,
     );
-  });
+  }, 420_000);
 });
 
 function ms(p: RebalancePlanResource): number {
