@@ -91,9 +91,6 @@ describe('topic shuffle under load', () => {
       'complete',
       'done',
     ]);
-    for (const m of [doneThere, doneBack])
-      console.log(JSON.stringify({ phases: m.phaseDurationsMs, start: m.history[0].enteredAt }));
-    console.log(JSON.stringify(producers.map((p) => ({ p: p.name, slow: p.slowSends }))));
     const stalls = producers.flatMap((p) => p.latenciesMs).sort((a, b) => a - b);
     console.log(
       `shuffle round trip: ${total} records, alpha→beta ${durationMs(doneThere)} ms, beta→alpha ${durationMs(doneBack)} ms, send p99 ${stalls[Math.floor(stalls.length * 0.99)]} ms, max ${stalls[stalls.length - 1]} ms`,

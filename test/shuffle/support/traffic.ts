@@ -22,8 +22,6 @@ export class ProducerLoad {
   readonly acked = new Set<number>();
   readonly failures: string[] = [];
   readonly latenciesMs: number[] = [];
-  /** Sends slower than the stall target, with when they started: to line them up with phases. */
-  readonly slowSends: Array<{ at: number; ms: number }> = [];
   private next = 0;
   private running?: Promise<void>;
   private stopping = false;
@@ -53,7 +51,6 @@ export class ProducerLoad {
       try {
         await producer.send({ topic: this.topic, messages: seqs.map((s) => recordFor(this.name, s)) });
         this.latenciesMs.push(Date.now() - started);
-        if (Date.now() - started > 250) this.slowSends.push({ at: started, ms: Date.now() - started });
         for (const s of seqs) this.acked.add(s);
       } catch (error) {
         // Not acknowledged: the record may or may not exist, so it is not counted as produced.
