@@ -297,6 +297,7 @@ export class FleetConsumer {
       },
     );
     const byPhysical = new Map(routes.map((r) => [r.physicalTopic, r]));
+    let ownJoin = true; // the lane's first assignment answers its own join
     await consumer.connect();
     await consumer.subscribe(routes.map((r) => r.physicalTopic));
     await consumer.run(
@@ -326,7 +327,8 @@ export class FleetConsumer {
       {
         listener: {
           onAssigned: (partitions, { rebalanceMs }) => {
-            this.monitor.assigned(rebalanceMs);
+            this.monitor.assigned(rebalanceMs, ownJoin);
+            ownJoin = false;
             // A paused group stays paused across rebalances and lane restarts.
             if (this.pausedByOperator && partitions.length > 0) consumer.pause(partitions);
           },

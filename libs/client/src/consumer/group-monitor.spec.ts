@@ -60,6 +60,23 @@ describe('GroupMonitor', () => {
     expect(await storm()).toBe(0);
   });
 
+  it('joins at once after its own lane restarts, however many (a shuffle moving its topics)', async () => {
+    const { monitor, metrics, storm, advance } = setUp();
+    for (let i = 0; i < 5; i++) {
+      expect(monitor.joinDelayMs()).toBe(0);
+      monitor.joining('kafkajs', false);
+      advance(100);
+      monitor.assigned(100, true);
+    }
+    expect(monitor.report(false, [])).toMatchObject({
+      rebalancesLastMinute: 5,
+      rebalancesTotal: 5,
+      storm: false,
+    });
+    expect((await metrics.rebalances.get()).values[0]?.value).toBe(5);
+    expect(await storm()).toBe(0);
+  });
+
   it('counts waiting too long for partitions as a storm', () => {
     const { monitor, advance } = setUp();
     monitor.joining('rdkafka', true);

@@ -56,13 +56,14 @@ export class GroupMonitor {
     this.detector.joining();
   }
 
-  assigned(rebalanceMs: number): void {
+  /** `ownJoin`: the first assignment after this member started a lane (see the detector). */
+  assigned(rebalanceMs: number, ownJoin = false): void {
     const labels = { group: this.groupId, backend: this.backend };
     this.rebalancesTotal += 1;
     this.metrics.rebalances.inc(labels);
     this.metrics.rebalanceDuration.observe(labels, rebalanceMs / 1000);
     this.metrics.unassignedTime.inc(labels, rebalanceMs / 1000);
-    this.detector.assigned();
+    this.detector.assigned(ownJoin);
     this.publishStorm(this.detector.view().storm);
   }
 

@@ -40,6 +40,23 @@ describe('RebalanceStormDetector', () => {
     expect(d.view()).toMatchObject({ rebalancesLastMinute: 4, storm: true, reason: 'rebalance-rate' });
   });
 
+  it("counts the member's own joins as rebalances but not towards a storm", () => {
+    const clock = fakeClock();
+    const d = new RebalanceStormDetector(policy, clock.now);
+    // A busy shuffle plan restarts this member's lanes ten times in a minute: planned, not a storm.
+    for (let i = 0; i < 10; i++) {
+      d.joining();
+      clock.advance(1_000);
+      d.assigned(true);
+    }
+    expect(d.view()).toEqual({ rebalancesLastMinute: 10, unassignedMs: 0, storm: false });
+    // Rebalances the group forces on it still are, whatever its own joins did meanwhile.
+    for (let i = 0; i < 3; i++) d.assigned();
+    expect(d.view().storm).toBe(false);
+    d.assigned();
+    expect(d.view()).toMatchObject({ rebalancesLastMinute: 14, storm: true, reason: 'rebalance-rate' });
+  });
+
   it('forgets rebalances older than a minute', () => {
     const clock = fakeClock();
     const d = new RebalanceStormDetector(policy, clock.now);

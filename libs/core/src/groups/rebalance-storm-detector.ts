@@ -40,7 +40,8 @@ export interface StormView {
  * detector.view().storm;   // false
  */
 export class RebalanceStormDetector {
-  private readonly assignments: number[] = [];
+  /** Completed rebalances in the last minute, and whether this member's own join started each. */
+  private readonly assignments: Array<{ at: number; ownJoin: boolean }> = [];
   private waitingSince?: number;
 
   constructor(
@@ -53,9 +54,16 @@ export class RebalanceStormDetector {
     this.waitingSince ??= this.now();
   }
 
-  /** An assignment arrived (one rebalance completed for this member). */
-  assigned(): void {
-    this.assignments.push(this.now());
+  /**
+   * An assignment arrived (one rebalance completed for this member). `ownJoin` marks the first
+   * assignment after this member started a consumer itself (at start-up, or because a shuffle
+   * moved one of its topics): it counts as a rebalance, but not towards a storm. A storm is the
+   * group rebalancing under a member again and again; counting the member's own planned joins
+   * would make a busy shuffle or rebalance plan look like one, and the join back-off would then
+   * stall the very drain the shuffle waits for.
+   */
+  assigned(ownJoin = false): void {
+    this.assignments.push({ at: this.now(), ownJoin });
     this.waitingSince = undefined;
     this.prune();
   }
@@ -68,9 +76,10 @@ export class RebalanceStormDetector {
   view(): StormView {
     this.prune();
     const rebalancesLastMinute = this.assignments.length;
+    const forced = this.assignments.filter((a) => !a.ownJoin).length;
     const unassignedMs = this.waitingSince === undefined ? 0 : this.now() - this.waitingSince;
     const reason =
-      rebalancesLastMinute > this.policy.maxRebalancesPerMinute
+      forced > this.policy.maxRebalancesPerMinute
         ? 'rebalance-rate'
         : unassignedMs > this.policy.maxUnassignedMs
           ? 'no-assignment'
@@ -80,7 +89,7 @@ export class RebalanceStormDetector {
 
   private prune(): void {
     const horizon = this.now() - WINDOW_MS;
-    while (this.assignments.length > 0 && this.assignments[0] <= horizon) this.assignments.shift();
+    while (this.assignments.length > 0 && this.assignments[0].at <= horizon) this.assignments.shift();
   }
 }
 
