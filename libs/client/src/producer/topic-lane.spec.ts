@@ -63,4 +63,60 @@ describe('TopicLane', () => {
     await lane.run(1, async () => undefined);
     expect(switches).toEqual([3]);
   });
+
+  it('sends the first batch on a route alone, then lets the rest go concurrently in issue order', async () => {
+    const log: string[] = [];
+    const lane = new TopicLane(route(1), 100, () => undefined);
+    const first = deferred();
+    const sends = [
+      lane.run(1, async () => {
+        log.push('start 0');
+        await first.promise;
+        log.push('acked 0');
+      }),
+      ...[1, 2].map((i) => lane.run(1, async () => void log.push(`start ${i}`))),
+    ];
+    await new Promise((r) => setImmediate(r));
+    expect(log).toEqual(['start 0']); // the others wait for the first answer
+    first.resolve();
+    await Promise.all(sends);
+    expect(log).toEqual(['start 0', 'acked 0', 'start 1', 'start 2']);
+
+    // Once a route answered, sends no longer wait for each other.
+    const slow = deferred();
+    const a = lane.run(1, () => slow.promise.then(() => void log.push('acked a')));
+    const b = lane.run(1, async () => void log.push('start b'));
+    await b;
+    expect(log.slice(-1)).toEqual(['start b']);
+    slow.resolve();
+    await a;
+  });
+
+  it('opens a new route after a switch with one send, and a failed opener leaves the next to go alone', async () => {
+    const log: string[] = [];
+    const lane = new TopicLane(route(1), 100, () => undefined);
+    await lane.run(1, async () => undefined);
+    lane.follow(route(2, 'beta'));
+    const failing = deferred();
+    const opener = lane.run(1, async (r) => {
+      log.push(`start 0 ${r.clusterId}`);
+      await failing.promise;
+      throw new Error('metadata not ready');
+    });
+    const second = deferred();
+    const next = lane.run(1, async () => {
+      log.push('start 1');
+      await second.promise;
+    });
+    const third = lane.run(1, async () => void log.push('start 2'));
+    await new Promise((r) => setImmediate(r));
+    expect(log).toEqual(['start 0 beta']);
+    failing.resolve();
+    await expect(opener).rejects.toThrow('metadata not ready');
+    await new Promise((r) => setImmediate(r));
+    expect(log).toEqual(['start 0 beta', 'start 1']); // the next send opens the route, alone again
+    second.resolve();
+    await Promise.all([next, third]);
+    expect(log).toEqual(['start 0 beta', 'start 1', 'start 2']);
+  });
 });

@@ -10,6 +10,9 @@ import { BackpressureError } from '../errors/client-errors';
 export class TopicLane {
   private readonly inflight = new Set<Promise<unknown>>();
   private switching?: Promise<void>;
+  /** The first send on the current route, while it is in flight; the route once one succeeded. */
+  private opening?: Promise<void>;
+  private opened?: Route;
   private waiting = 0;
 
   constructor(
@@ -40,24 +43,47 @@ export class TopicLane {
     });
   }
 
-  /** Runs `send` on the current route once any switch has drained; `count` records count against the buffer. */
+  /**
+   * Runs `send` on the current route once any switch has drained; `count` records count against
+   * the buffer. The first send on a route goes alone, and the sends behind it wait for its answer:
+   * a backend's first send to a topic fetches its metadata, and KafkaJS lets concurrent sends that
+   * race that fetch reach the broker out of order (found by the shuffle benchmark: a buffered
+   * batch released by a switch landed behind later ones on the target).
+   */
   async run<T>(count: number, send: (route: Route) => Promise<T>): Promise<T> {
-    while (this.switching) {
+    for (let gate = this.switching ?? this.opening; gate; gate = this.switching ?? this.opening) {
       if (this.waiting + count > this.maxBuffered)
         throw new BackpressureError(this.route.topic, this.maxBuffered);
       this.waiting += count;
       try {
-        await this.switching;
+        await gate;
       } finally {
         this.waiting -= count;
       }
     }
-    const pending = send(this.route);
+    const route = this.route;
+    const pending = send(route);
+    if (this.opened !== route) this.open(route, pending);
     this.inflight.add(pending);
     try {
       return await pending;
     } finally {
       this.inflight.delete(pending);
     }
+  }
+
+  /** Holds later sends until `first` answered; a failed first send leaves the next one to go alone. */
+  private open(route: Route, first: Promise<unknown>): void {
+    const opening: Promise<void> = first
+      .then(
+        () => {
+          this.opened = route;
+        },
+        () => undefined,
+      )
+      .finally(() => {
+        if (this.opening === opening) this.opening = undefined;
+      });
+    this.opening = opening;
   }
 }
