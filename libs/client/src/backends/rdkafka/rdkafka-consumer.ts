@@ -35,7 +35,12 @@ export class RdkafkaConsumer implements BackendConsumer {
   private stopped?: Promise<void>;
   /** The handler currently running, so a revocation waits for it before committing. */
   private inflight: Promise<void> = Promise.resolve();
-  /** Next offset to commit per partition (librdkafka's numeric form): advanced once a handler resolved. */
+  /**
+   * Next offset to commit per partition (librdkafka's numeric form), advanced once a handler
+   * resolved, and dropped only once a commit of exactly that offset succeeded. Commits fail while
+   * the group rebalances; forgetting an offset whose commit failed left a shuffle's drain waiting
+   * for ever when no later record came to commit again (found by the shuffle benchmark).
+   */
   private readonly handled = new Map<string, RdTopicPartition & { offset: number }>();
   /** Partitions this member owns: records of a partition being revoked are no longer handled. */
   private readonly owned = new Set<string>();
@@ -48,6 +53,7 @@ export class RdkafkaConsumer implements BackendConsumer {
     this.consumer = new (loadRdkafka().KafkaConsumer)(
       {
         ...global,
+        offset_commit_cb: true,
         rebalance_cb: (error: LibrdKafkaError, assignment: RdTopicPartition[]) =>
           this.onRebalance(error, assignment),
       },
@@ -76,6 +82,8 @@ export class RdkafkaConsumer implements BackendConsumer {
         .then(() => this.commitHandled(partitions))
         .catch(() => undefined)
         .then(() => {
+          // Whatever could not be committed now is the next owner's to replay (at least once).
+          for (const p of partitions) this.handled.delete(keyOf(p));
           try {
             this.consumer.incrementalUnassign(assignment);
           } catch {
@@ -106,12 +114,17 @@ export class RdkafkaConsumer implements BackendConsumer {
     this.options = options;
     const autoCommit = options.autoCommit ?? true;
     this.running = true;
+    this.consumer.on('offset.commit', (error, offsets) => {
+      if (!error) this.confirm(offsets);
+    });
     this.stopped = (async () => {
       while (this.running) {
         // A failed poll backs off instead of spinning; librdkafka reconnects on its own.
         const batch = await this.consumeBatch(100).catch(
           () => new Promise<Message[]>((r) => setTimeout(() => r([]), 500)),
         );
+        // Idle: retry, synchronously, what a failed asynchronous commit left unconfirmed.
+        if (batch.length === 0 && this.handled.size > 0 && this.running) this.tryCommitHandled();
         const failed = new Set<string>();
         const toCommit = new Map<string, { topic: string; partition: number; offset: number }>();
         for (const m of batch) {
@@ -143,13 +156,31 @@ export class RdkafkaConsumer implements BackendConsumer {
     })();
   }
 
+  /** Commits what was handled on `partitions` synchronously; kept for a retry if the commit fails. */
   private commitHandled(partitions: readonly TopicPartition[]): void {
     const offsets = partitions.flatMap((p) => {
       const next = this.handled.get(keyOf(p));
-      this.handled.delete(keyOf(p));
-      return next ? [next] : [];
+      return next ? [{ ...next }] : [];
     });
-    if (offsets.length > 0) this.consumer.commitSync(offsets);
+    if (offsets.length === 0) return;
+    this.consumer.commitSync(offsets);
+    this.confirm(offsets);
+  }
+
+  private tryCommitHandled(): void {
+    try {
+      this.commitHandled(this.assignment().filter((p) => this.owned.has(keyOf(p))));
+    } catch {
+      // Still rebalancing: the next idle poll or flush tries again.
+    }
+  }
+
+  /** Drops offsets a commit made durable, unless a newer one was handled meanwhile. */
+  private confirm(committed: ReadonlyArray<{ topic: string; partition: number; offset?: number }>): void {
+    for (const c of committed) {
+      const key = keyOf(c);
+      if (this.handled.get(key)?.offset === c.offset) this.handled.delete(key);
+    }
   }
 
   private consumeBatch(size: number): Promise<Message[]> {
