@@ -10,6 +10,12 @@ export async function startServiceProcess(
   redisUrl: string,
   tokens: Array<{ name: string; role: string; app?: string; token: string }>,
 ): Promise<ChildProcess> {
+  // A service left behind by an interrupted run would answer the health check with other tokens.
+  const stale = await fetch(`http://127.0.0.1:${port}/health/live`).then(
+    () => true,
+    () => false,
+  );
+  if (stale) throw new Error(`port ${port} is already served (a config service left by an earlier run?)`);
   const child = spawn(process.execPath, [resolve(rootDir, 'dist/apps/config-service/src/main.js')], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {

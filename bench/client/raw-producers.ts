@@ -43,8 +43,9 @@ export async function rawRdkafkaSender(
     { partitioner: 'murmur2_random', 'request.required.acks': -1 },
   );
   producer.on('delivery-report', (error, report) => {
-    const done = report.opaque as { settle: (e?: unknown) => void } | undefined;
-    done?.settle(error ?? undefined);
+    const done = report.opaque as
+      { settle: (e?: unknown, ack?: { partition: number; offset?: number }) => void } | undefined;
+    done?.settle(error ?? undefined, { partition: report.partition, offset: report.offset });
   });
   await new Promise<void>((resolve, reject) => producer.connect({}, (e) => (e ? reject(e) : resolve())));
   producer.setPollInterval(5);
@@ -53,9 +54,10 @@ export async function rawRdkafkaSender(
       Promise.all(
         batch.map(
           (m) =>
-            new Promise<void>((resolve, reject) => {
+            new Promise<{ partition: number; offset?: number }>((resolve, reject) => {
               producer.produce(topic, null, m.value, m.key, Date.now(), {
-                settle: (e?: unknown) => (e ? reject(e) : resolve()),
+                settle: (e?: unknown, ack?: { partition: number; offset?: number }) =>
+                  e || !ack ? reject(e) : resolve(ack),
               });
             }),
         ),

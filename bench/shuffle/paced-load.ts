@@ -8,7 +8,12 @@ export interface SentBatch {
   readonly latencyMs: number;
   readonly seqs: readonly number[];
   readonly ok: boolean;
+  /** Lowest offset written per partition (keyed `cluster/partition`), from the acknowledgement. */
+  readonly offsets: ReadonlyMap<string, bigint>;
 }
+
+/** What the senders resolve with: KafkaJS and the fleet give a base offset per partition, rdkafka an offset per record. */
+type Ack = { partition?: number; baseOffset?: string; offset?: number; clusterId?: string };
 
 export type Send = (records: Array<{ key: string; value: Buffer }>) => Promise<unknown>;
 
@@ -52,8 +57,22 @@ export class PacedLoad {
         ),
       }));
       const done = this.send(records).then(
-        () => void this.batches.push({ dueAt, latencyMs: performance.now() - dueAt, seqs, ok: true }),
-        () => void this.batches.push({ dueAt, latencyMs: performance.now() - dueAt, seqs, ok: false }),
+        (acks) =>
+          void this.batches.push({
+            dueAt,
+            latencyMs: performance.now() - dueAt,
+            seqs,
+            ok: true,
+            offsets: lowestOffsets(acks),
+          }),
+        () =>
+          void this.batches.push({
+            dueAt,
+            latencyMs: performance.now() - dueAt,
+            seqs,
+            ok: false,
+            offsets: new Map(),
+          }),
       );
       this.pending.add(done);
       void done.finally(() => this.pending.delete(done));
@@ -65,4 +84,37 @@ export function percentiles(values: readonly number[]): { p50: number; p99: numb
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
   return { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? NaN, n: sorted.length };
+}
+
+function lowestOffsets(acks: unknown): Map<string, bigint> {
+  const out = new Map<string, bigint>();
+  for (const a of Array.isArray(acks) ? (acks as Ack[]) : []) {
+    const offset = a.baseOffset ?? (a.offset === undefined ? undefined : String(a.offset));
+    if (a.partition === undefined || offset === undefined) continue;
+    const key = `${a.clusterId ?? ''}/${a.partition}`;
+    const value = BigInt(offset);
+    const known = out.get(key);
+    if (known === undefined || value < known) out.set(key, value);
+  }
+  return out;
+}
+
+/**
+ * Batches the broker wrote out of the order they were issued in: on some partition, a batch's
+ * offsets lie below those of a batch issued before it. This is the producer's own view of per-key
+ * order for concurrent sends, with no consumer involved, so the raw backends get the same check.
+ */
+export function reorderedBatches(batches: readonly SentBatch[]): number {
+  const highest = new Map<string, bigint>();
+  let reordered = 0;
+  for (const b of [...batches].sort((x, y) => x.dueAt - y.dueAt)) {
+    let out = false;
+    for (const [partition, offset] of b.offsets) {
+      const before = highest.get(partition);
+      if (before !== undefined && offset < before) out = true;
+      if (before === undefined || offset > before) highest.set(partition, offset);
+    }
+    if (out) reordered++;
+  }
+  return reordered;
 }

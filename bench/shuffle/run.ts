@@ -9,7 +9,8 @@ import { stackUp } from '../../tools/stack/stack-control';
 import { writeBenchmarkSection } from '../benchmarks-file';
 import { rawKafkaJsSender, rawRdkafkaSender } from '../client/raw-producers';
 import { startServiceProcess } from '../service-process';
-import { PacedLoad, percentiles, type SentBatch } from './paced-load';
+import { PacedLoad, percentiles, reorderedBatches, type SentBatch } from './paced-load';
+import { startReaders } from './readers';
 
 /**
  * `npm run bench:shuffle` — a topic shuffled alpha → beta under a steady open-loop load: the
@@ -22,9 +23,13 @@ const STEADY_MS = 5000;
 const PORT = 18092;
 // 250-record batches every 25 ms: a rate the raw backends sustain on this machine.
 const TICK_MS = 25;
-const BACKENDS = ['kafkajs', 'rdkafka'] as const;
+const ALL_BACKENDS = ['kafkajs', 'rdkafka'] as const;
+// BENCH_BACKENDS=rdkafka runs one backend only (to look into one of them).
+const BACKENDS = ALL_BACKENDS.filter((b) => (process.env.BENCH_BACKENDS ?? b).split(',').includes(b));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// Progress on stderr, so a slow step shows where it is; the results go to stdout and BENCHMARKS.md.
+const progress = (message: string) => console.error(`[bench:shuffle] ${message}`);
 const fmt = (p: { p50: number; p99: number; max: number }) =>
   `${p.p50.toFixed(1)} / ${p.p99.toFixed(1)} / ${p.max.toFixed(1)}`;
 const latencies = (batches: readonly SentBatch[], from: number, to: number) =>
@@ -32,6 +37,7 @@ const latencies = (batches: readonly SentBatch[], from: number, to: number) =>
 
 async function main(): Promise<void> {
   const stack = defineStack();
+  progress('starting the stack');
   await stackUp(stack);
   const [alpha, beta] = stack.clusters;
   const redisUrl = `redis://${stack.redis.host}:${stack.redis.port}/16`;
@@ -40,6 +46,7 @@ async function main(): Promise<void> {
   const operator = randomBytes(16).toString('hex');
   const writerTokens = Object.fromEntries(BACKENDS.map((b) => [b, randomBytes(16).toString('hex')]));
   const readerToken = randomBytes(16).toString('hex');
+  progress('starting the config service');
   const service: ChildProcess = await startServiceProcess(stack.rootDir, PORT, redisUrl, [
     { name: 'bench-sre', role: 'operator', token: operator },
     ...BACKENDS.map((b) => ({
@@ -61,12 +68,13 @@ async function main(): Promise<void> {
     return (await res.json()) as T;
   };
   const fleets: FleetClient[] = [];
+  const readerProcesses: Array<{ kill: () => void }> = [];
   const runId = Date.now().toString(36);
   const lines: string[] = [
-    `Open-loop load of ${RATE.toLocaleString('en')} msgs/s (100 B keyed records, a batch every ${TICK_MS} ms, acks=all), 12 partitions; a consumer group of 2 node-rdkafka instances reads throughout. Latency is measured from when a batch was due to its acknowledgement (p50 / p99 / max, ms). "raw" is the backend used directly on its own topic at the same rate, same run.`,
+    `Open-loop load of ${RATE.toLocaleString('en')} msgs/s (100 B keyed records, a batch every ${TICK_MS} ms, acks=all), 12 partitions; a consumer group of 2 node-rdkafka instances reads throughout, in a process of its own. Latency is measured from when a batch was due to its acknowledgement (p50 / p99 / max, ms). "raw" is the backend used directly on its own topic at the same rate, same run.`,
     '',
-    '| producer backend | raw backend | fleet before the shuffle | fleet during the shuffle (the stall) | shuffle duration | phases (ms) | produced / consumed / lost / duplicated |',
-    '|---|---|---|---|---|---|---|',
+    '| producer backend | raw backend | fleet before the shuffle | fleet during the shuffle (the stall) | shuffle duration | phases (ms) | produced / consumed / lost / duplicated | per-key order violations seen by the readers | batches written out of issue order, raw / fleet |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   try {
     for (const c of [alpha, beta])
@@ -101,6 +109,7 @@ async function main(): Promise<void> {
         backend === 'kafkajs'
           ? await rawKafkaJsSender(alpha, rawTopic)
           : await rawRdkafkaSender(alpha, rawTopic);
+      progress(`${backend}: raw baseline`);
       const rawLoad = new PacedLoad(raw.send, RATE, TICK_MS);
       rawLoad.start();
       await sleep(WARM_MS + STEADY_MS);
@@ -108,31 +117,16 @@ async function main(): Promise<void> {
       await raw.close();
       const rawP = percentiles(latencies(rawLoad.batches, rawLoad.batches[0].dueAt + WARM_MS, Infinity));
 
-      // Readers, then the fleet producer.
-      const seen = new Map<number, number>();
-      let orderViolations = 0;
-      const lastPerKey = new Map<string, number>();
-      for (let i = 0; i < 2; i++) {
-        const reader = createFleetClient({
-          serviceUrl: base,
-          appId: 'bench-reader',
-          token: readerToken,
-          heartbeatIntervalMs: 1000,
-        });
-        fleets.push(reader);
-        await reader.connect();
-        const consumer = reader.consumer({ groupId: `${topic}.readers` });
-        await consumer.subscribe({ topics: [topic] });
-        await consumer.run({
-          eachMessage: async ({ message }) => {
-            const seq = Number(message.value!.toString().split(':')[0]);
-            seen.set(seq, (seen.get(seq) ?? 0) + 1);
-            const key = message.key!.toString();
-            if ((lastPerKey.get(key) ?? -1) > seq) orderViolations++;
-            lastPerKey.set(key, Math.max(lastPerKey.get(key) ?? -1, seq));
-          },
-        });
-      }
+      progress(`${backend}: readers and the fleet producer`);
+      // Readers (in their own process), then the fleet producer.
+      const readers = await startReaders({
+        serviceUrl: base,
+        appId: 'bench-reader',
+        token: readerToken,
+        topic,
+        members: 2,
+      });
+      readerProcesses.push(readers);
       const writer = createFleetClient({
         serviceUrl: base,
         appId: `bench-writer-${backend}`,
@@ -145,6 +139,7 @@ async function main(): Promise<void> {
       const load = new PacedLoad((records) => producer.send({ topic, messages: records }), RATE, TICK_MS);
       load.start();
       await sleep(WARM_MS + STEADY_MS);
+      progress(`${backend}: shuffling alpha -> beta`);
       const shuffleAt = performance.now();
       const started = await call<Migration>('POST', `/v1/topics/${topic}/migrations`, {
         targetClusterId: beta.name,
@@ -157,11 +152,9 @@ async function main(): Promise<void> {
       const shuffleEnd = performance.now();
       await sleep(2000);
       await load.stop();
+      progress(`${backend}: shuffle ${done.phase}; waiting for the readers`);
       const acked = load.batches.filter((b) => b.ok).flatMap((b) => b.seqs);
-      const deadline = Date.now() + 120_000;
-      while (acked.some((s) => !seen.has(s)) && Date.now() < deadline) await sleep(250);
-      const lost = acked.filter((s) => !seen.has(s)).length;
-      const duplicated = [...seen.values()].reduce((n, c) => n + (c - 1), 0);
+      const read = await readers.verdict(acked, 120_000);
       const before = percentiles(latencies(load.batches, load.batches[0].dueAt + WARM_MS, shuffleAt));
       const during = percentiles(latencies(load.batches, shuffleAt, shuffleEnd));
       const durationMs = done.history[done.history.length - 1].enteredAt - done.history[0].enteredAt;
@@ -172,11 +165,12 @@ async function main(): Promise<void> {
       const achieved =
         acked.length / ((load.batches[load.batches.length - 1].dueAt - load.batches[0].dueAt) / 1000);
       lines.push(
-        `| ${backend} | ${fmt(rawP)} | ${fmt(before)} | **${fmt(during)}** | **${(durationMs / 1000).toFixed(2)} s** (${done.phase}) | ${phases} | ${acked.length} / ${seen.size} / ${lost} / ${duplicated}${orderViolations ? `, ${orderViolations} order violations` : ''} |`,
+        `| ${backend} | ${fmt(rawP)} | ${fmt(before)} | **${fmt(during)}** | **${(durationMs / 1000).toFixed(2)} s** (${done.phase}) | ${phases} | ${acked.length} / ${read.consumed} / ${read.lost} / ${read.duplicated} | ${read.orderViolations} | ${reorderedBatches(rawLoad.batches)} / ${reorderedBatches(load.batches)} |`,
       );
       console.log(
         lines[lines.length - 1],
         `achieved ${achieved.toFixed(0)} msgs/s, ${during.n} batches during the shuffle`,
+        read.violations.length > 0 ? `first order violations: ${JSON.stringify(read.violations)}` : '',
       );
       await Promise.all(fleets.splice(0).map((f) => f.disconnect()));
     }
@@ -184,6 +178,7 @@ async function main(): Promise<void> {
     console.log(lines.join('\n'));
     writeBenchmarkSection('shuffle', 'Topic shuffle under steady load', 'npm run bench:shuffle', lines);
   } finally {
+    for (const r of readerProcesses) r.kill();
     await Promise.all(fleets.map((f) => f.disconnect()));
     service.kill('SIGTERM');
     await redis.flushdb();
