@@ -9,10 +9,12 @@ import type {
 import { createFleetPartitioner } from './fleet-partitioner';
 import { KAFKAJS_COMPRESSION, kafkaJsClientConfig } from './kafkajs-config';
 import { mapKafkaJsError } from './kafkajs-error-mapper';
+import { SendCoalescer } from './send-coalescer';
 import { sendCompletely } from './send-completely';
 
 export class KafkaJsProducer implements BackendProducer {
   private readonly chosen = new WeakMap<Message, number>();
+  private readonly coalescers = new Map<string, SendCoalescer<Message>>();
   private readonly producer: Producer;
 
   constructor(
@@ -38,6 +40,24 @@ export class KafkaJsProducer implements BackendProducer {
     const messages = records.map((r) =>
       r.timestamp === undefined ? (r as Message) : { ...r, timestamp: String(r.timestamp) },
     );
+    return this.coalescerOf(topic).send(messages);
+  }
+
+  /** One request in flight per topic, so concurrent sends keep their order (see SendCoalescer). */
+  private coalescerOf(topic: string): SendCoalescer<Message> {
+    let coalescer = this.coalescers.get(topic);
+    if (!coalescer) {
+      coalescer = new SendCoalescer<Message>(
+        (messages) => this.sendNow(topic, messages),
+        (m) => this.chosen.get(m) ?? m.partition,
+        (m) => sizeOf(m.value) + sizeOf(m.key),
+      );
+      this.coalescers.set(topic, coalescer);
+    }
+    return coalescer;
+  }
+
+  private async sendNow(topic: string, messages: Message[]): Promise<PartitionAck[]> {
     try {
       const { metadata } = await sendCompletely(
         (record) => this.producer.send(record),
@@ -61,4 +81,9 @@ export class KafkaJsProducer implements BackendProducer {
   async disconnect(): Promise<void> {
     await this.producer.disconnect().catch(() => undefined);
   }
+}
+
+function sizeOf(data: Message['value'] | Message['key']): number {
+  if (data === null || data === undefined) return 0;
+  return typeof data === 'string' ? Buffer.byteLength(data) : data.length;
 }

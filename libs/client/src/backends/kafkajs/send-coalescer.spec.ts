@@ -1,0 +1,106 @@
+import type { PartitionAck } from '../backend-port';
+import { SendCoalescer } from './send-coalescer';
+
+interface Msg {
+  readonly id: string;
+  readonly partition: number;
+  readonly bytes?: number;
+}
+
+/** A fake broker: each request is held until released, then appended per partition in order. */
+function fakeBroker() {
+  const logs = new Map<number, string[]>();
+  const requests: Array<{ ids: string[]; release: () => void; fail: (e: Error) => void }> = [];
+  const sendAll = (messages: Msg[]) =>
+    new Promise<PartitionAck[]>((resolve, reject) => {
+      requests.push({
+        ids: messages.map((m) => m.id),
+        fail: reject,
+        release: () => {
+          const acks = new Map<number, string>();
+          for (const m of messages) {
+            const log = logs.get(m.partition) ?? [];
+            if (!acks.has(m.partition)) acks.set(m.partition, String(log.length));
+            log.push(m.id);
+            logs.set(m.partition, log);
+          }
+          resolve([...acks].map(([partition, baseOffset]) => ({ partition, baseOffset })));
+        },
+      });
+    });
+  return { logs, requests, sendAll };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('SendCoalescer', () => {
+  it('keeps one request in flight, merges the sends that wait, in issue order, each with its own offsets', async () => {
+    const broker = fakeBroker();
+    const c = new SendCoalescer<Msg>(
+      broker.sendAll,
+      (m) => m.partition,
+      () => 10,
+    );
+    const first = c.send([{ id: 'a1', partition: 0 }]);
+    const second = c.send([
+      { id: 'b1', partition: 0 },
+      { id: 'b2', partition: 1 },
+    ]);
+    const third = c.send([
+      { id: 'c1', partition: 0 },
+      { id: 'c2', partition: 0 },
+    ]);
+    await tick();
+    expect(broker.requests.map((r) => r.ids)).toEqual([['a1']]);
+    broker.requests[0].release();
+    await tick();
+    expect(broker.requests.map((r) => r.ids)).toEqual([['a1'], ['b1', 'b2', 'c1', 'c2']]);
+    broker.requests[1].release();
+    expect(await first).toEqual([{ partition: 0, baseOffset: '0' }]);
+    expect(await second).toEqual([
+      { partition: 0, baseOffset: '1' },
+      { partition: 1, baseOffset: '0' },
+    ]);
+    expect(await third).toEqual([{ partition: 0, baseOffset: '2' }]);
+    expect(broker.logs.get(0)).toEqual(['a1', 'b1', 'c1', 'c2']);
+  });
+
+  it('merges no more than the byte cap into one request (but always at least one send)', async () => {
+    const broker = fakeBroker();
+    const c = new SendCoalescer<Msg>(
+      broker.sendAll,
+      (m) => m.partition,
+      (m) => m.bytes ?? 0,
+      100,
+    );
+    const sends = [70, 20, 20, 500, 1].map((bytes, i) => c.send([{ id: `s${i}`, partition: 0, bytes }]));
+    for (let i = 0; i < 4; i++) {
+      await tick();
+      broker.requests[i].release();
+    }
+    await Promise.all(sends);
+    expect(broker.requests.map((r) => r.ids)).toEqual([['s0'], ['s1', 's2'], ['s3'], ['s4']]);
+  });
+
+  it('fails every send merged into a failed request, and goes on with the next ones', async () => {
+    const broker = fakeBroker();
+    const c = new SendCoalescer<Msg>(
+      broker.sendAll,
+      (m) => m.partition,
+      () => 1,
+    );
+    const first = c.send([{ id: 'a', partition: 0 }]);
+    const merged = [c.send([{ id: 'b', partition: 0 }]), c.send([{ id: 'c', partition: 1 }])];
+    await tick();
+    broker.requests[0].release();
+    await first;
+    await tick();
+    broker.requests[1].fail(new Error('NOT_ENOUGH_REPLICAS'));
+    await expect(merged[0]).rejects.toThrow('NOT_ENOUGH_REPLICAS');
+    await expect(merged[1]).rejects.toThrow('NOT_ENOUGH_REPLICAS');
+    const after = c.send([{ id: 'd', partition: 0 }]);
+    await tick();
+    broker.requests[2].release();
+    expect(await after).toEqual([{ partition: 0, baseOffset: '1' }]);
+  });
+});
