@@ -8,11 +8,16 @@ import type { ICustomPartitioner, Message } from 'kafkajs';
  * for each message object, so a caller can check afterwards that every partition was acknowledged
  * (see `sendCompletely`).
  */
-export function createFleetPartitioner(chosen?: WeakMap<Message, number>): ICustomPartitioner {
+export function createFleetPartitioner(
+  chosen?: WeakMap<Message, number>,
+  /** Filled with each topic's partition count, so a caller can predict keyed partitions. */
+  counts?: Map<string, number>,
+): ICustomPartitioner {
   return () => {
     let nextKeyless = 0;
-    return ({ partitionMetadata, message }) => {
+    return ({ topic, partitionMetadata, message }) => {
       const count = partitionMetadata.length;
+      counts?.set(topic, count);
       // KafkaJS runs the partitioner again on each internal retry: a message keeps its first choice,
       // or a keyless record could be re-spread and acknowledged on the wrong partition.
       const earlier = chosen?.get(message);

@@ -1,4 +1,5 @@
 import { Kafka, type Message, type Producer } from 'kafkajs';
+import { partitionForKey } from '@kafka-fleet/core';
 import type {
   BackendProducer,
   ClusterConnection,
@@ -15,6 +16,8 @@ import { sendCompletely } from './send-completely';
 export class KafkaJsProducer implements BackendProducer {
   private readonly chosen = new WeakMap<Message, number>();
   private readonly coalescers = new Map<string, SendCoalescer<Message>>();
+  /** Partition count per topic, as the partitioner last saw it. */
+  private readonly partitionCounts = new Map<string, number>();
   private readonly producer: Producer;
 
   constructor(
@@ -22,7 +25,7 @@ export class KafkaJsProducer implements BackendProducer {
     private readonly settings: ProducerSettings,
   ) {
     this.producer = new Kafka(kafkaJsClientConfig(cluster, settings.requestTimeoutMs)).producer({
-      createPartitioner: createFleetPartitioner(this.chosen),
+      createPartitioner: createFleetPartitioner(this.chosen, this.partitionCounts),
       // Idempotence keeps KafkaJS's own retries from duplicating records; it needs one request in flight.
       idempotent: true,
       maxInFlightRequests: 1,
@@ -50,11 +53,20 @@ export class KafkaJsProducer implements BackendProducer {
       coalescer = new SendCoalescer<Message>(
         (messages) => this.sendNow(topic, messages),
         (m) => this.chosen.get(m) ?? m.partition,
-        (m) => sizeOf(m.value) + sizeOf(m.key),
+        (m) => ({ bytes: sizeOf(m.value) + sizeOf(m.key), partition: this.expectedPartition(topic, m) }),
       );
       this.coalescers.set(topic, coalescer);
     }
     return coalescer;
+  }
+
+  /** The partition a message will get, when known before sending (keyed, with the count seen). */
+  private expectedPartition(topic: string, m: Message): number | undefined {
+    if (typeof m.partition === 'number') return m.partition;
+    const count = this.partitionCounts.get(topic);
+    return count !== undefined && m.key !== null && m.key !== undefined
+      ? partitionForKey(m.key, count)
+      : undefined;
   }
 
   private async sendNow(topic: string, messages: Message[]): Promise<PartitionAck[]> {

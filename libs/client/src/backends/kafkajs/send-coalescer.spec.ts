@@ -39,7 +39,7 @@ describe('SendCoalescer', () => {
     const c = new SendCoalescer<Msg>(
       broker.sendAll,
       (m) => m.partition,
-      () => 10,
+      () => ({ bytes: 10 }),
     );
     const first = c.send([{ id: 'a1', partition: 0 }]);
     const second = c.send([
@@ -65,21 +65,40 @@ describe('SendCoalescer', () => {
     expect(broker.logs.get(0)).toEqual(['a1', 'b1', 'c1', 'c2']);
   });
 
-  it('merges no more than the byte cap into one request (but always at least one send)', async () => {
+  it('merges no more bytes per partition, or per request, than the limits (but always at least one send)', async () => {
     const broker = fakeBroker();
+    const limits = { partitionBytes: 100, requestBytes: 200 };
     const c = new SendCoalescer<Msg>(
       broker.sendAll,
       (m) => m.partition,
-      (m) => m.bytes ?? 0,
-      100,
+      (m) => ({ bytes: m.bytes ?? 0, ...(m.partition >= 0 ? { partition: m.partition } : {}) }),
+      limits,
     );
-    const sends = [70, 20, 20, 500, 1].map((bytes, i) => c.send([{ id: `s${i}`, partition: 0, bytes }]));
-    for (let i = 0; i < 4; i++) {
+    const sends = [
+      [0, 70], // in flight alone
+      [0, 20],
+      [0, 20], // partition 0 now at 40
+      [1, 90], // another partition: merged too
+      [0, 70], // partition 0 would reach 110: next request
+      [-1, 90], // unknown partition: a bucket of its own, merged
+      [-1, 20], // the unknown bucket would reach 110: next request
+      [2, 100],
+      [3, 100], // the request would reach 220 bytes: next request
+      [4, 500], // over every limit alone: still sent, alone
+    ].map(([partition, bytes], i) => c.send([{ id: `s${i}`, partition, bytes }]));
+    for (let i = 0; i < 6; i++) {
       await tick();
-      broker.requests[i].release();
+      broker.requests[i]?.release();
     }
     await Promise.all(sends);
-    expect(broker.requests.map((r) => r.ids)).toEqual([['s0'], ['s1', 's2'], ['s3'], ['s4']]);
+    expect(broker.requests.map((r) => r.ids)).toEqual([
+      ['s0'],
+      ['s1', 's2', 's3'],
+      ['s4', 's5'],
+      ['s6', 's7'],
+      ['s8'],
+      ['s9'],
+    ]);
   });
 
   it('fails every send merged into a failed request, and goes on with the next ones', async () => {
@@ -87,7 +106,7 @@ describe('SendCoalescer', () => {
     const c = new SendCoalescer<Msg>(
       broker.sendAll,
       (m) => m.partition,
-      () => 1,
+      () => ({ bytes: 1 }),
     );
     const first = c.send([{ id: 'a', partition: 0 }]);
     const merged = [c.send([{ id: 'b', partition: 0 }]), c.send([{ id: 'c', partition: 1 }])];

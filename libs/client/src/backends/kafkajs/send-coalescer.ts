@@ -1,11 +1,23 @@
 import type { PartitionAck } from '../backend-port';
 
-/** The most bytes merged into one request: well under the broker's default 1 MiB record batch. */
-export const MAX_MERGED_BYTES = 512 * 1024;
+/**
+ * Merging limits: per partition well under the broker's default 1 MiB record batch (a merged
+ * request must not fail where its sends alone would not), and a bound on the whole request.
+ */
+export const MERGE_LIMITS = { partitionBytes: 512 * 1024, requestBytes: 8 * 1024 * 1024 };
+
+/** Where a message will go, as far as is known before sending (`partition` unknown: counted together). */
+export interface Placement {
+  readonly bytes: number;
+  readonly partition?: number;
+}
+
+type Bucket = number | 'unknown';
 
 interface Waiting<M> {
   readonly messages: readonly M[];
   readonly bytes: number;
+  readonly buckets: ReadonlyMap<Bucket, number>;
   resolve(acks: PartitionAck[]): void;
   reject(error: unknown): void;
 }
@@ -29,14 +41,21 @@ export class SendCoalescer<M> {
     private readonly sendAll: (messages: M[]) => Promise<PartitionAck[]>,
     /** The partition a message was written to, known once `sendAll` resolved. */
     private readonly partitionOf: (message: M) => number | undefined,
-    private readonly sizeOf: (message: M) => number,
-    private readonly maxBytes = MAX_MERGED_BYTES,
+    private readonly placementOf: (message: M) => Placement,
+    private readonly limits = MERGE_LIMITS,
   ) {}
 
   send(messages: readonly M[]): Promise<PartitionAck[]> {
     return new Promise((resolve, reject) => {
-      const bytes = messages.reduce((n, m) => n + this.sizeOf(m), 0);
-      this.queue.push({ messages, bytes, resolve, reject });
+      const buckets = new Map<Bucket, number>();
+      let bytes = 0;
+      for (const m of messages) {
+        const place = this.placementOf(m);
+        const bucket = place.partition ?? 'unknown';
+        buckets.set(bucket, (buckets.get(bucket) ?? 0) + place.bytes);
+        bytes += place.bytes;
+      }
+      this.queue.push({ messages, bytes, buckets, resolve, reject });
       if (!this.draining) void this.drain();
     });
   }
@@ -56,13 +75,19 @@ export class SendCoalescer<M> {
     this.draining = false;
   }
 
-  /** Whole sends from the head of the queue, up to the byte cap (always at least one). */
+  /** Whole sends from the head of the queue, within the merging limits (always at least one). */
   private take(): Array<Waiting<M>> {
+    const perBucket = new Map<Bucket, number>();
     let bytes = 0;
     let count = 0;
-    while (count < this.queue.length && (count === 0 || bytes + this.queue[count].bytes <= this.maxBytes)) {
-      bytes += this.queue[count].bytes;
-      count++;
+    for (; count < this.queue.length; count++) {
+      const next = this.queue[count];
+      const fits =
+        bytes + next.bytes <= this.limits.requestBytes &&
+        [...next.buckets].every(([b, n]) => (perBucket.get(b) ?? 0) + n <= this.limits.partitionBytes);
+      if (count > 0 && !fits) break;
+      bytes += next.bytes;
+      for (const [b, n] of next.buckets) perBucket.set(b, (perBucket.get(b) ?? 0) + n);
     }
     return this.queue.splice(0, count);
   }
