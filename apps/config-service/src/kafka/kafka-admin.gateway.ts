@@ -25,6 +25,21 @@ export interface TopicSpec {
  * cluster's bootstrap list changes). Security references are not resolved here yet: the local
  * stack is PLAINTEXT, and a referenced secret would be read from the pod's environment.
  */
+/** KafkaJS error types meaning "created, leaders not elected or not yet known here". */
+const LEADERS_PENDING = new Set([
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'LEADER_NOT_AVAILABLE',
+  'NOT_LEADER_FOR_PARTITION',
+]);
+const LEADER_WAIT_MS = 15_000;
+
+/** KafkaJS wraps the last protocol error when its retries ran out. */
+function leadersPending(error: unknown): boolean {
+  for (let e = error as { type?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e)
+    if (LEADERS_PENDING.has(e.type ?? '')) return true;
+  return false;
+}
+
 @Injectable()
 export class KafkaAdminGateway implements OnModuleDestroy {
   private readonly admins = new Map<string, { key: string; admin: Promise<Admin> }>();
@@ -82,17 +97,25 @@ export class KafkaAdminGateway implements OnModuleDestroy {
    */
   async ensureTopic(cluster: Cluster, spec: TopicSpec): Promise<'created' | 'existed'> {
     return this.call(cluster, `create topic ${spec.name}`, async (admin) => {
-      const created = await admin.createTopics({
-        waitForLeaders: true,
-        topics: [
-          {
-            topic: spec.name,
-            numPartitions: spec.partitions,
-            replicationFactor: spec.replicationFactor,
-            configEntries: Object.entries(spec.configs).map(([name, value]) => ({ name, value })),
-          },
-        ],
-      });
+      const created = await admin
+        .createTopics({
+          waitForLeaders: true,
+          topics: [
+            {
+              topic: spec.name,
+              numPartitions: spec.partitions,
+              replicationFactor: spec.replicationFactor,
+              configEntries: Object.entries(spec.configs).map(([name, value]) => ({ name, value })),
+            },
+          ],
+        })
+        .catch(async (error: unknown) => {
+          // Created, but its leaders were not visible within KafkaJS's short retries (a cluster
+          // that just started answers "does not host this topic-partition" for a few seconds).
+          if (!leadersPending(error)) throw error;
+          await this.waitForLeaders(admin, spec.name, LEADER_WAIT_MS);
+          return true;
+        });
       if (created) return 'created';
       const [meta] = (await admin.fetchTopicMetadata({ topics: [spec.name] })).topics;
       if (meta.partitions.length !== spec.partitions) {
@@ -102,6 +125,17 @@ export class KafkaAdminGateway implements OnModuleDestroy {
       }
       return 'existed';
     });
+  }
+
+  private async waitForLeaders(admin: Admin, topic: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const meta = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
+      const partitions = meta?.topics[0]?.partitions ?? [];
+      if (partitions.length > 0 && partitions.every((p) => p.leader >= 0)) return;
+      if (Date.now() > deadline) throw new Error(`topic ${topic} has no leader after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }
 
   async describePartitions(
