@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { MigrationPhaseName, Topic } from '@kafka-fleet/contracts';
 import { TERMINAL_PHASES } from '@kafka-fleet/core';
 import { SERVICE_CONFIG } from '../config/config.tokens';
 import type { ServiceConfig } from '../config/service-config';
 import { ServiceMetrics } from '../metrics/service-metrics';
+import { LeasedTickLoop } from '../scheduling/leased-tick-loop';
 import { FleetRepository } from '../storage/fleet.repository';
 import { MigrationRepository, type StoredMigration } from '../storage/migration.repository';
 import { MigrationSteps } from './migration-steps';
@@ -19,19 +19,15 @@ type Step = (m: StoredMigration, topic: Topic) => Promise<void>;
 @Injectable()
 export class MigrationOrchestrator implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('migrations');
-  private readonly owner = `replica-${randomUUID()}`;
-  private readonly held = new Set<string>();
-  private timer?: NodeJS.Timeout;
-  private ticking?: Promise<void>;
-  private stopped = false;
   private readonly steps: Partial<Record<MigrationPhaseName, Step>>;
+  private readonly loop: LeasedTickLoop;
 
   constructor(
     private readonly repo: FleetRepository,
     private readonly migrations: MigrationRepository,
     steps: MigrationSteps,
     private readonly metrics: ServiceMetrics,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    @Inject(SERVICE_CONFIG) config: ServiceConfig,
   ) {
     this.steps = {
       prepare: (m, t) => steps.prepare(m, t),
@@ -40,60 +36,40 @@ export class MigrationOrchestrator implements OnApplicationBootstrap, OnModuleDe
       'drain-consumers': (m, t) => steps.drainConsumers(m, t),
       complete: (m, t) => steps.complete(m, t),
     };
+    this.loop = new LeasedTickLoop(
+      'shuffles',
+      {
+        activeIds: () => migrations.activeIds(),
+        lock: (id, owner, ttlMs) => migrations.lock(id, owner, ttlMs),
+        unlock: (id, owner) => migrations.unlock(id, owner),
+        drive: (id) => this.drive(id),
+        failed: (id, error) => this.recordError(id, error),
+        // Only the shuffles this replica drives are reported by it, each under its current phase only.
+        beforeTick: () => {
+          this.metrics.migrationsActive.reset();
+          this.metrics.migrationPhaseAge.reset();
+        },
+      },
+      { intervalMs: config.migration.tickMs, lockMs: config.migration.lockMs },
+      this.logger,
+    );
   }
 
   onApplicationBootstrap(): void {
-    this.schedule(0);
+    this.loop.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.ticking;
-    await Promise.all(
-      [...this.held].map((id) => this.migrations.unlock(id, this.owner).catch(() => undefined)),
-    );
+  onModuleDestroy(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Runs a tick now (after starting a shuffle, so the first phase does not wait for the timer). */
   nudge(): void {
-    if (!this.ticking) this.schedule(0);
+    this.loop.nudge();
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.ticking = this.tick().finally(() => {
-        this.ticking = undefined;
-        this.schedule(this.config.migration.tickMs);
-      });
-    }, delayMs);
-  }
-
-  private async tick(): Promise<void> {
-    let ids: string[];
-    try {
-      ids = await this.migrations.activeIds();
-    } catch (error) {
-      this.logger.warn(`cannot list shuffles: ${(error as Error).message}`);
-      return;
-    }
-    // Only the shuffles this replica drives are reported by it, each under its current phase only.
-    this.metrics.migrationsActive.reset();
-    this.metrics.migrationPhaseAge.reset();
-    for (const id of ids) {
-      if (this.stopped) return;
-      await this.drive(id).catch((error: unknown) => this.recordError(id, error));
-    }
-  }
-
+  /** One step of one shuffle; the loop calls it only while this replica holds the shuffle's lease. */
   private async drive(id: string): Promise<void> {
-    if (!(await this.migrations.lock(id, this.owner, this.config.migration.lockMs))) {
-      this.held.delete(id);
-      return;
-    }
-    this.held.add(id);
     const m = await this.migrations.require(id);
     if (TERMINAL_PHASES.includes(m.phase)) return;
     this.observe(m);

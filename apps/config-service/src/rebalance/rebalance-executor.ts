@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { PlanMoveProgress } from '@kafka-fleet/contracts';
 import { KafkaFleetError, stepPlan, type MoveWorld } from '@kafka-fleet/core';
@@ -6,6 +5,7 @@ import type { Principal } from '../auth/principal';
 import { SERVICE_CONFIG } from '../config/config.tokens';
 import type { ServiceConfig } from '../config/service-config';
 import { MigrationsService } from '../migrations/migrations.service';
+import { LeasedTickLoop } from '../scheduling/leased-tick-loop';
 import { FleetRepository } from '../storage/fleet.repository';
 import { MigrationRepository, type StoredMigration } from '../storage/migration.repository';
 import { RebalancePlanRepository, type StoredPlan } from './rebalance-plan.repository';
@@ -21,69 +21,45 @@ const FINAL = new Set(['done', 'failed', 'skipped']);
 @Injectable()
 export class RebalanceExecutor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('rebalance');
-  private readonly owner = `replica-${randomUUID()}`;
-  private readonly held = new Set<string>();
-  private timer?: NodeJS.Timeout;
-  private ticking?: Promise<void>;
-  private stopped = false;
+  private readonly loop: LeasedTickLoop;
 
   constructor(
     private readonly plans: RebalancePlanRepository,
     private readonly repo: FleetRepository,
     private readonly migrationRecords: MigrationRepository,
     private readonly migrations: MigrationsService,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.schedule(0);
+    @Inject(SERVICE_CONFIG) config: ServiceConfig,
+  ) {
+    this.loop = new LeasedTickLoop(
+      'rebalance plans',
+      {
+        activeIds: () => plans.activeIds(),
+        lock: (id, owner, ttlMs) => plans.lock(id, owner, ttlMs),
+        unlock: (id, owner) => plans.unlock(id, owner),
+        drive: (id) => this.drive(id),
+        failed: async (id, error) =>
+          this.logger.warn(`plan ${id} step failed (will retry): ${(error as Error).message}`),
+      },
+      // Plans move at the pace of shuffles (seconds); a slower tick than theirs is plenty.
+      { intervalMs: Math.max(config.migration.tickMs, 250), lockMs: config.migration.lockMs },
+      this.logger,
+    );
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.ticking;
-    await Promise.all([...this.held].map((id) => this.plans.unlock(id, this.owner).catch(() => undefined)));
+  onApplicationBootstrap(): void {
+    this.loop.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.loop.stop();
   }
 
   nudge(): void {
-    if (!this.ticking) this.schedule(0);
+    this.loop.nudge();
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.ticking = this.tick().finally(() => {
-        this.ticking = undefined;
-        // Plans move at the pace of shuffles (seconds); a slower tick than theirs is plenty.
-        this.schedule(Math.max(this.config.migration.tickMs, 250));
-      });
-    }, delayMs);
-  }
-
-  private async tick(): Promise<void> {
-    let ids: string[];
-    try {
-      ids = await this.plans.activeIds();
-    } catch (error) {
-      this.logger.warn(`cannot list rebalance plans: ${(error as Error).message}`);
-      return;
-    }
-    for (const id of ids) {
-      if (this.stopped) return;
-      await this.drive(id).catch((error: unknown) =>
-        this.logger.warn(`plan ${id} step failed (will retry): ${(error as Error).message}`),
-      );
-    }
-  }
-
+  /** One step of one plan; the loop calls it only while this replica holds the plan's lease. */
   private async drive(id: string): Promise<void> {
-    if (!(await this.plans.lock(id, this.owner, this.config.migration.lockMs))) {
-      this.held.delete(id);
-      return;
-    }
-    this.held.add(id);
     const plan = await this.plans.require(id);
     const step = stepPlan(
       {
