@@ -15,3 +15,4 @@ export * from './rebalance/wave-scheduler';
 export * from './groups/rebalance-storm-detector';
 export * from './rebalance/fleet-load-builder';
 export * from './rebalance/plan-execution';
+export * from './topics/topic-leaders';

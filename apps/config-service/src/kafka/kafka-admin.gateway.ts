@@ -1,6 +1,6 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { Cluster, PartitionOffsets } from '@kafka-fleet/contracts';
-import { ConflictError, UnavailableError } from '@kafka-fleet/core';
+import { ConflictError, UnavailableError, leadersPending, waitForTopicLeaders } from '@kafka-fleet/core';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 
 export interface PartitionInfo {
@@ -25,20 +25,8 @@ export interface TopicSpec {
  * cluster's bootstrap list changes). Security references are not resolved here yet: the local
  * stack is PLAINTEXT, and a referenced secret would be read from the pod's environment.
  */
-/** KafkaJS error types meaning "created, leaders not elected or not yet known here". */
-const LEADERS_PENDING = new Set([
-  'UNKNOWN_TOPIC_OR_PARTITION',
-  'LEADER_NOT_AVAILABLE',
-  'NOT_LEADER_FOR_PARTITION',
-]);
+/** How long a created topic's leaders are waited for (see `waitForTopicLeaders`). */
 const LEADER_WAIT_MS = 15_000;
-
-/** KafkaJS wraps the last protocol error when its retries ran out. */
-function leadersPending(error: unknown): boolean {
-  for (let e = error as { type?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e)
-    if (LEADERS_PENDING.has(e.type ?? '')) return true;
-  return false;
-}
 
 @Injectable()
 export class KafkaAdminGateway implements OnModuleDestroy {
@@ -113,7 +101,7 @@ export class KafkaAdminGateway implements OnModuleDestroy {
           // Created, but its leaders were not visible within KafkaJS's short retries (a cluster
           // that just started answers "does not host this topic-partition" for a few seconds).
           if (!leadersPending(error)) throw error;
-          await this.waitForLeaders(admin, spec.name, LEADER_WAIT_MS);
+          await waitForTopicLeaders(admin, spec.name, LEADER_WAIT_MS);
           return true;
         });
       if (created) return 'created';
@@ -125,17 +113,6 @@ export class KafkaAdminGateway implements OnModuleDestroy {
       }
       return 'existed';
     });
-  }
-
-  private async waitForLeaders(admin: Admin, topic: string, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const meta = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
-      const partitions = meta?.topics[0]?.partitions ?? [];
-      if (partitions.length > 0 && partitions.every((p) => p.leader >= 0)) return;
-      if (Date.now() > deadline) throw new Error(`topic ${topic} has no leader after ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
   }
 
   async describePartitions(
