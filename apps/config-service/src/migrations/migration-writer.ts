@@ -60,30 +60,59 @@ export class MigrationWriter {
       ...(terminal ? { held: false } : {}),
     });
     const { migration: _previous, ...rest } = { ...topic, ...change.topic };
-    const nextTopic: Topic = stamp(
+    await this.write(
+      topic,
       terminal
         ? { ...rest, state: 'stable' as const }
         : { ...rest, state: 'migrating' as const, migration: topicMigrationOf(record) },
-      { version: topic.version, createdAt: topic.createdAt },
-    );
-    await this.repo.mutate({
-      kind: 'topic',
-      op: 'update',
-      id: topic.name,
-      expectedVersion: topic.version,
-      entity: nextTopic,
-      actor,
-      indexOps: [
-        { op: 'hset', key: FleetKeys.migrations, m: m.id, v: JSON.stringify(record) },
+      record,
+      [
         ...(terminal ? [{ op: 'srem' as const, key: FleetKeys.migrationsActive, m: m.id }] : []),
         ...(change.indexOps ?? []),
       ],
-      detail: { migration: m.id, phase: to, from: m.phase, ...change.detail },
-    });
+      { migration: m.id, phase: to, from: m.phase, ...change.detail },
+      actor,
+    );
     if (to === m.phase) return record;
     const left = m.history[m.history.length - 1];
     this.metrics.migrationPhaseDuration.observe({ phase: m.phase }, (now - left.enteredAt) / 1000);
     if (terminal) this.metrics.migrationOutcomes.inc({ outcome: to });
     return record;
+  }
+
+  /** Stores a new shuffle and marks its topic as migrating, in one write like every phase change. */
+  async create(record: StoredMigration, topic: Topic, actor: string): Promise<void> {
+    await this.write(
+      topic,
+      { ...topic, state: 'migrating' as const, migration: topicMigrationOf(record) },
+      record,
+      [{ op: 'sadd', key: FleetKeys.migrationsActive, m: record.id }],
+      { migration: record.id, phase: record.phase, from: record.source, to: record.target },
+      actor,
+    );
+  }
+
+  /** The topic (compare-and-set on its version), the shuffle record, extra index ops, feed and audit. */
+  private async write(
+    topic: Topic,
+    next: Topic,
+    record: StoredMigration,
+    indexOps: IndexOp[],
+    detail: Record<string, unknown>,
+    actor: string,
+  ): Promise<void> {
+    await this.repo.mutate({
+      kind: 'topic',
+      op: 'update',
+      id: topic.name,
+      expectedVersion: topic.version,
+      entity: stamp(next, { version: topic.version, createdAt: topic.createdAt }),
+      actor,
+      indexOps: [
+        { op: 'hset', key: FleetKeys.migrations, m: record.id, v: JSON.stringify(record) },
+        ...indexOps,
+      ],
+      detail,
+    });
   }
 }

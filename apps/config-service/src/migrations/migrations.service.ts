@@ -11,12 +11,10 @@ import {
 } from '@kafka-fleet/core';
 import type { Principal } from '../auth/principal';
 import { KafkaAdminGateway } from '../kafka/kafka-admin.gateway';
-import { FleetKeys } from '../storage/fleet-keys';
 import { FleetRepository } from '../storage/fleet.repository';
 import { MigrationRepository, type StoredMigration } from '../storage/migration.repository';
-import { stamp } from '../storage/stamp';
 import { MigrationOrchestrator } from './migration-orchestrator';
-import { MigrationWriter, topicMigrationOf } from './migration-writer';
+import { MigrationWriter } from './migration-writer';
 
 /** The operator's side of shuffles: start, inspect, hold/resume, abort. The orchestrator does the rest. */
 @Injectable()
@@ -74,23 +72,7 @@ export class MigrationsService {
       updatedAt: at,
       rev: 1,
     };
-    const next: Topic = stamp(
-      { ...topic, state: 'migrating' as const, migration: topicMigrationOf(record) },
-      { version: topic.version, createdAt: topic.createdAt },
-    );
-    await this.repo.mutate({
-      kind: 'topic',
-      op: 'update',
-      id: topic.name,
-      expectedVersion: topic.version,
-      entity: next,
-      actor: actor.name,
-      indexOps: [
-        { op: 'hset', key: FleetKeys.migrations, m: record.id, v: JSON.stringify(record) },
-        { op: 'sadd', key: FleetKeys.migrationsActive, m: record.id },
-      ],
-      detail: { migration: record.id, phase: 'prepare', from: record.source, to: record.target },
-    });
+    await this.writer.create(record, topic, actor.name);
     this.orchestrator.nudge();
     return view(record);
   }
