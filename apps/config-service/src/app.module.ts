@@ -22,6 +22,7 @@ import { MigrationWriter } from './migrations/migration-writer';
 import { MigrationsController } from './migrations/migrations.controller';
 import { MigrationsService } from './migrations/migrations.service';
 import { MigrationRepository } from './storage/migration.repository';
+import { RedisLeases } from './storage/redis-leases';
 import { DocsController } from './openapi/docs.controller';
 import { KafkaAdminGateway } from './kafka/kafka-admin.gateway';
 import { ServiceMetrics } from './metrics/service-metrics';
@@ -89,6 +90,7 @@ export class AppModule {
         AppsService,
         GroupsService,
         MigrationRepository,
+        RedisLeases,
         StragglerSweeper,
         MigrationWriter,
         MigrationSteps,

@@ -4,8 +4,8 @@ import { NotFoundError } from '@kafka-fleet/core';
 import { SERVICE_CONFIG } from '../config/config.tokens';
 import type { ServiceConfig } from '../config/service-config';
 import { FleetKeys } from '../storage/fleet-keys';
-import { ACQUIRE_OR_RENEW, RELEASE } from '../storage/migration.repository';
 import type { RedisClient } from '../storage/redis-client.factory';
+import { RedisLeases } from '../storage/redis-leases';
 import { REDIS_CLIENT, REDIS_TIMER, type RedisTimer } from '../storage/redis-timer';
 
 /**
@@ -39,10 +39,9 @@ export class RebalancePlanRepository {
     @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     @Inject(REDIS_TIMER) private readonly timer: RedisTimer,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly leases: RedisLeases,
   ) {
     this.redis.defineCommand('planUpdateIfRev', { numberOfKeys: 2, lua: UPDATE_PLAN_IF_REV });
-    this.redis.defineCommand('planLock', { numberOfKeys: 1, lua: ACQUIRE_OR_RENEW });
-    this.redis.defineCommand('planUnlock', { numberOfKeys: 1, lua: RELEASE });
   }
 
   private call(name: string, ...args: string[]): Promise<number> {
@@ -105,12 +104,12 @@ export class RebalancePlanRepository {
     return next;
   }
 
-  async lock(id: string, owner: string, ttlMs: number): Promise<boolean> {
-    return (await this.call('planLock', FleetKeys.rebalancePlanLock(id), owner, String(ttlMs))) === 1;
+  lock(id: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.leases.acquire(FleetKeys.rebalancePlanLock(id), owner, ttlMs);
   }
 
-  async unlock(id: string, owner: string): Promise<void> {
-    await this.call('planUnlock', FleetKeys.rebalancePlanLock(id), owner);
+  unlock(id: string, owner: string): Promise<void> {
+    return this.leases.release(FleetKeys.rebalancePlanLock(id), owner);
   }
 
   /** Appends to the same audit stream as configuration changes (kind `rebalance-plan`). */

@@ -3,6 +3,7 @@ import type { Migration } from '@kafka-fleet/contracts';
 import { NotFoundError } from '@kafka-fleet/core';
 import { FleetKeys } from './fleet-keys';
 import type { RedisClient } from './redis-client.factory';
+import { RedisLeases } from './redis-leases';
 import { REDIS_CLIENT, REDIS_TIMER, type RedisTimer } from './redis-timer';
 
 /** A stored shuffle: `rev` increases on every write, so concurrent writers never overwrite each other blindly. */
@@ -19,20 +20,6 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 return 1
 `;
 
-/** KEYS: 1 lock key. ARGV: 1 owner, 2 ttl ms. Takes a free lock or renews our own. */
-export const ACQUIRE_OR_RENEW = `
-local holder = redis.call('GET', KEYS[1])
-if holder and holder ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1
-`;
-
-/** KEYS: 1 lock key. ARGV: 1 owner. Deletes the lock only if we hold it. */
-export const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-`;
-
 /**
  * Shuffle records. Phase changes are written together with the topic (one atomic mutation in
  * `FleetRepository`); this repository reads them, writes progress that does not change routing,
@@ -43,10 +30,9 @@ export class MigrationRepository {
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     @Inject(REDIS_TIMER) private readonly timer: RedisTimer,
+    private readonly leases: RedisLeases,
   ) {
     this.redis.defineCommand('migrationUpdateIfRev', { numberOfKeys: 1, lua: UPDATE_IF_REV });
-    this.redis.defineCommand('migrationLock', { numberOfKeys: 1, lua: ACQUIRE_OR_RENEW });
-    this.redis.defineCommand('migrationUnlock', { numberOfKeys: 1, lua: RELEASE });
   }
 
   private call(name: string, ...args: string[]): Promise<number> {
@@ -99,13 +85,12 @@ export class MigrationRepository {
     return ok === 1 ? next : undefined;
   }
 
-  async lock(id: string, owner: string, ttlMs: number): Promise<boolean> {
-    return (await this.call('migrationLock', FleetKeys.migrationLock(id), owner, String(ttlMs))) === 1;
+  lock(id: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.leases.acquire(FleetKeys.migrationLock(id), owner, ttlMs);
   }
 
-  /** Lets go of our lease (on shutdown) so another replica takes over at once, not after the TTL. */
-  async unlock(id: string, owner: string): Promise<void> {
-    await this.call('migrationUnlock', FleetKeys.migrationLock(id), owner);
+  unlock(id: string, owner: string): Promise<void> {
+    return this.leases.release(FleetKeys.migrationLock(id), owner);
   }
 }
 
