@@ -36,7 +36,10 @@ export interface RawBackend {
     messages: readonly KeyedMessage[],
     options?: ProduceOptions,
   ): Promise<void>;
-  /** Reads the topic from the beginning with a fresh group until `expected` records arrived. */
+  /**
+   * Reads the topic from the beginning with a fresh group until `expected` records arrived and
+   * every partition is read to the end offset it had when the read began.
+   */
   consume(
     cluster: KafkaClusterSpec,
     topic: string,
@@ -53,4 +56,36 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 
 export function freshGroupId(topic: string): string {
   return `${topic}.g-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/**
+ * A read from the beginning of a topic. It is done once `expected` records arrived *and* every
+ * partition reached its end offset: counting alone is not enough, because a log holding
+ * duplicates (an at-least-once resend) reaches the count before its last records are read, and
+ * those would then look lost.
+ */
+export class ReadToEnd {
+  readonly records: ConsumedRecord[] = [];
+  private readonly next = new Map<number, number>();
+
+  constructor(
+    private readonly ends: ReadonlyMap<number, number>,
+    private readonly expected: number,
+  ) {}
+
+  add(record: ConsumedRecord): void {
+    this.records.push(record);
+    this.next.set(record.partition, Math.max(this.next.get(record.partition) ?? 0, record.offset + 1));
+  }
+
+  get done(): boolean {
+    if (this.records.length < this.expected) return false;
+    return [...this.ends].every(([partition, end]) => (this.next.get(partition) ?? 0) >= end);
+  }
+
+  /** Where the read stands, for a timeout's message. */
+  describe(topic: string): string {
+    const behind = [...this.ends].filter(([p, end]) => (this.next.get(p) ?? 0) < end).map(([p]) => p);
+    return `${this.records.length}/${this.expected} records from ${topic}, partitions not read to the end: [${behind.join(', ')}]`;
+  }
 }

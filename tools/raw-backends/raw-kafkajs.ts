@@ -1,7 +1,8 @@
 import { Kafka, logLevel, Partitioners, type ICustomPartitioner, type Message } from 'kafkajs';
 import { sendCompletely } from '@kafka-fleet/client';
 import type { KafkaClusterSpec } from '../stack/stack-definition';
-import { chunk, freshGroupId, type ConsumedRecord, type RawBackend } from './raw-backend';
+import { chunk, freshGroupId, ReadToEnd, type RawBackend } from './raw-backend';
+import { endOffsets } from './topic-admin';
 
 function client(cluster: KafkaClusterSpec): Kafka {
   return new Kafka({
@@ -60,26 +61,26 @@ export function rawKafkaJs(options: { completeSends: boolean }): RawBackend {
     },
 
     async consume(cluster, topic, expected, timeoutMs = 60_000) {
+      const read = new ReadToEnd(await endOffsets(cluster, topic), expected);
       const consumer = client(cluster).consumer({ groupId: freshGroupId(topic), sessionTimeout: 10_000 });
-      const records: ConsumedRecord[] = [];
       await consumer.connect();
       try {
         await consumer.subscribe({ topic, fromBeginning: true });
         await new Promise<void>((resolve, reject) => {
           const timer = setTimeout(
-            () => reject(new Error(`kafkajs consumed ${records.length}/${expected} from ${topic}`)),
+            () => reject(new Error(`kafkajs consumed ${read.describe(topic)}`)),
             timeoutMs,
           );
           consumer
             .run({
               eachMessage: async ({ partition, message }) => {
-                records.push({
+                read.add({
                   key: message.key?.toString() ?? '',
                   value: message.value?.toString() ?? '',
                   partition,
                   offset: Number(message.offset),
                 });
-                if (records.length >= expected) {
+                if (read.done) {
                   clearTimeout(timer);
                   resolve();
                 }
@@ -90,7 +91,7 @@ export function rawKafkaJs(options: { completeSends: boolean }): RawBackend {
       } finally {
         await consumer.disconnect();
       }
-      return records;
+      return read.records;
     },
   };
 }

@@ -1,5 +1,6 @@
 import { KafkaConsumer, Producer, type LibrdKafkaError, type Message } from 'node-rdkafka';
-import { chunk, freshGroupId, type ConsumedRecord, type KeyedMessage, type RawBackend } from './raw-backend';
+import { chunk, freshGroupId, ReadToEnd, type KeyedMessage, type RawBackend } from './raw-backend';
+import { endOffsets } from './topic-admin';
 
 function connect(client: Producer | KafkaConsumer): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -51,16 +52,15 @@ export const rawRdkafka: RawBackend = {
       },
       { 'auto.offset.reset': 'earliest' },
     );
+    const read = new ReadToEnd(await endOffsets(cluster, topic), expected);
     await connect(consumer);
-    const records: ConsumedRecord[] = [];
     try {
       consumer.subscribe([topic]);
       const deadline = Date.now() + timeoutMs;
-      while (records.length < expected) {
-        if (Date.now() > deadline)
-          throw new Error(`rdkafka consumed ${records.length}/${expected} from ${topic}`);
+      while (!read.done) {
+        if (Date.now() > deadline) throw new Error(`rdkafka consumed ${read.describe(topic)}`);
         for (const message of await consumeBatch(consumer, 200)) {
-          records.push({
+          read.add({
             key: message.key?.toString() ?? '',
             value: message.value?.toString() ?? '',
             partition: message.partition,
@@ -71,7 +71,7 @@ export const rawRdkafka: RawBackend = {
     } finally {
       await disconnect(consumer);
     }
-    return records;
+    return read.records;
   },
 };
 

@@ -34,3 +34,25 @@ export async function createTopic(
     await admin.disconnect();
   }
 }
+
+/**
+ * The end offset (high watermark) of each partition that holds records now; partitions emptied by
+ * retention are left out, as a read from the beginning finds nothing in them.
+ */
+export async function endOffsets(
+  cluster: KafkaClusterSpec,
+  topic: string,
+): Promise<ReadonlyMap<number, number>> {
+  const admin = adminFor(cluster);
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return new Map(
+      offsets
+        .filter((o) => Number(o.high) > Number(o.low))
+        .map((o) => [o.partition, Number(o.high)] as const),
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
