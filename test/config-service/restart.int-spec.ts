@@ -5,6 +5,7 @@ import {
   ConfigServiceHarness,
   type ServiceUnderTest,
 } from './support/config-service-harness';
+import { ChangeFeedService } from '../../apps/config-service/src/watch/change-feed.service';
 import { SseClient } from './support/sse-client';
 import { clusterBody, topicName } from './fixtures';
 
@@ -66,5 +67,25 @@ describe('a restarted service serves everything it stored', () => {
     const changes = await resumed.waitFor((e) => e.some((x) => x.event === 'change'));
     expect(changes.filter((x) => x.event === 'change').map((x) => x.data.id)).toEqual([topic]);
     resumed.close();
+  });
+});
+
+describe('a watcher reconnecting while the service shuts down', () => {
+  it('is told to reconnect elsewhere at once, and does not hold the shutdown open', async () => {
+    const service = await harness.start();
+    const feed = service.app.get(ChangeFeedService);
+    const announce = feed.onModuleDestroy.bind(feed);
+    let second: SseClient | undefined;
+    // The feed has announced the shutdown, but this replica still has work to stop (a shuffle step
+    // in progress) before its HTTP server closes: a watcher reconnects in that window.
+    feed.onModuleDestroy = async () => {
+      await announce();
+      second = new SseClient(`${service.url}/v1/watch`, harness.tokens.operator);
+      await second.waitFor((e) => e.length > 0).catch(() => undefined);
+      // Without an answer of `shutdown` the stream stays open and the close below would hang.
+      if (second.events[0]?.event !== 'shutdown') second.close();
+    };
+    await service.app.close();
+    expect(second?.events.map((e) => e.event)).toEqual(['shutdown']);
   });
 });

@@ -62,8 +62,14 @@ describe('shuffle with the config service restarted inside every phase', () => {
     loads.push(...running);
     const started = await fx.startShuffle('beta', ACTIVE_PHASES);
     for (const phase of ACTIVE_PHASES) {
+      const from = Date.now();
       await fx.waitFor(started.id, phase, { held: true });
+      const reached = Date.now();
       await fx.restartService();
+      // Printed as it happens: a run that hangs shows how far it got.
+      process.stdout.write(
+        `  ${phase}: reached in ${reached - from} ms, service restarted in ${Date.now() - reached} ms\n`,
+      );
       // The restarted service still knows the shuffle, its phase and the hold.
       expect(await fx.migration(started.id)).toMatchObject({ phase, held: true });
       await new Promise((r) => setTimeout(r, 300)); // traffic goes on inside the phase

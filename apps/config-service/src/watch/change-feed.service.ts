@@ -19,6 +19,8 @@ export class ChangeFeedService implements OnApplicationBootstrap, OnModuleDestro
   private readonly listeners = new Set<FeedListener>();
   private reader?: RedisClient;
   private running = false;
+  /** Shutting down: new watchers are told to go elsewhere at once. */
+  private closed = false;
   private loop?: Promise<void>;
   latestVersion = 0;
 
@@ -62,6 +64,12 @@ export class ChangeFeedService implements OnApplicationBootstrap, OnModuleDestro
   }
 
   subscribe(listener: FeedListener): () => void {
+    // A watcher that reconnects while this replica shuts down would otherwise hold its stream,
+    // and with it the HTTP server's close, open until the watcher gave up (minutes).
+    if (this.closed) {
+      listener('shutdown');
+      return () => undefined;
+    }
     this.listeners.add(listener);
     this.metrics.watchers.set(this.listeners.size);
     return () => {
@@ -78,6 +86,7 @@ export class ChangeFeedService implements OnApplicationBootstrap, OnModuleDestro
 
   /** Tells every watcher the replica is going away (they reconnect elsewhere), then stops reading. */
   async onModuleDestroy(): Promise<void> {
+    this.closed = true;
     this.running = false;
     for (const listener of [...this.listeners]) listener('shutdown');
     this.reader?.disconnect();

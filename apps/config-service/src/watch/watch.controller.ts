@@ -78,7 +78,8 @@ export class WatchController {
     };
     raw.on('close', cleanup);
     request.raw.on('close', cleanup);
-    if (raw.destroyed) return cleanup(); // the client left while we were setting up
+    // The client left while we were setting up, or the feed already said `shutdown`.
+    if (raw.destroyed || raw.writableEnded) return cleanup();
 
     try {
       const current = await this.repo.currentVersion();
