@@ -184,6 +184,26 @@ describe.each([kafkaJsBackend, rdkafkaBackend].map((b) => [b.name, b] as const))
       expect(await committedEventually(c, topic, '10')).toBe('10');
     });
 
+    it('commits exactly what was handled when it disconnects in the middle of a batch', async () => {
+      const topic = uniqueTopic(backend.name);
+      await createTopic(cluster, topic, 1);
+      await produce(topic, 200);
+      const groupId = group(topic);
+      const c = consumer(groupId);
+      let handled = 0;
+      // Slow records: the disconnect comes while a fetched batch is still being worked through.
+      await consumeAll(c, topic, 10, async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        handled++;
+      });
+      await c.disconnect();
+      consumers.splice(consumers.indexOf(c), 1);
+      expect(handled).toBeLessThan(200);
+      const probe = consumer(groupId);
+      await probe.connect();
+      expect((await probe.committed([{ topic, partition: 0 }]))[0]?.offset).toBe(String(handled));
+    });
+
     it('pauses and resumes a partition', async () => {
       const topic = uniqueTopic(backend.name);
       await createTopic(cluster, topic, 1);
