@@ -1,12 +1,6 @@
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
-import { createFleetClient, type FleetClient } from '@kafka-fleet/client';
-import { createTopic } from '../../tools/raw-backends/topic-admin';
-import { defineStack } from '../../tools/stack/stack-definition';
-import { stackUp } from '../../tools/stack/stack-control';
 import { writeBenchmarkSection } from '../benchmarks-file';
-import { startServiceProcess } from '../service-process';
+import { median, startFleetBench } from './fleet-bench-setup';
 import { rawKafkaJsSender, rawRdkafkaSender, type SendBatch } from './raw-producers';
 
 /**
@@ -42,28 +36,24 @@ async function drive(send: SendBatch, count: number, bytes: number): Promise<num
   return count / ((performance.now() - started) / 1000);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 async function main(): Promise<void> {
-  const stack = defineStack();
-  await stackUp(stack);
-  const cluster = stack.clusters[0];
-  const redisUrl = `redis://${stack.redis.host}:${stack.redis.port}/14`;
-  const redis = new Redis(redisUrl);
-  await redis.flushdb();
-  const operator = randomBytes(16).toString('hex');
-  const appToken = randomBytes(16).toString('hex');
-  const service: ChildProcess = await startServiceProcess(stack.rootDir, PORT, redisUrl, [
-    { name: 'bench-sre', role: 'operator', token: operator },
-    { name: 'bench-app', role: 'app', app: 'bench', token: appToken },
-  ]);
-  const base = `http://127.0.0.1:${PORT}`;
-  const call = (method: string, path: string, body: unknown) =>
-    fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${operator}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+  const runId = Date.now().toString(36);
+  const cases = (['kafkajs', 'rdkafka'] as const).flatMap((backend) =>
+    SIZES.map((size) => ({
+      backend,
+      size,
+      rawTopic: `bench.raw.${backend}.${size.bytes}.${runId}`,
+      fleetTopic: `bench.fleet.${backend}.${size.bytes}.${runId}`,
+    })),
+  );
+  const bench = await startFleetBench({
+    port: PORT,
+    redisDb: 14,
+    partitions: 12,
+    pairs: cases,
+    access: { produce: true, consume: false },
+  });
+  const { cluster } = bench;
   const lines: string[] = [
     `Cluster \`${cluster.name}\` (${cluster.brokers.length} brokers, replication factor ${cluster.replicationFactor}, min.insync.replicas ${cluster.minInsyncReplicas}), acks=all, idempotent producers, ${BATCH}-record batches, ${CONCURRENCY} batches in flight, keyed records; median of ${REPEATS} runs each, raw and fleet alternating which goes first.`,
     '',
@@ -71,36 +61,8 @@ async function main(): Promise<void> {
     '|---|---|---|---|---|',
   ];
   const results: Record<string, number> = {};
-  const fleets: FleetClient[] = [];
   try {
-    await call('POST', '/v1/clusters', { id: cluster.name, bootstrapServers: cluster.bootstrapServers });
-    const runId = Date.now().toString(36);
-    const cases = (['kafkajs', 'rdkafka'] as const).flatMap((backend) =>
-      SIZES.map((size) => ({
-        backend,
-        size,
-        rawTopic: `bench.raw.${backend}.${size.bytes}.${runId}`,
-        fleetTopic: `bench.fleet.${backend}.${size.bytes}.${runId}`,
-      })),
-    );
-    for (const c of cases) {
-      await createTopic(cluster, c.rawTopic, 12);
-      await call('POST', '/v1/topics', {
-        name: c.fleetTopic,
-        owner: 'bench',
-        partitions: 12,
-        clusterId: cluster.name,
-      });
-    }
-    // Each fleet topic is routed through the backend under test (per-topic backend choice).
-    const topics = Object.fromEntries(
-      cases.map((c) => [c.fleetTopic, { produce: true, consume: false, backend: c.backend }]),
-    );
-    await call('POST', '/v1/apps', { id: 'bench', owner: 'bench', topics });
-    const fleet = createFleetClient({ serviceUrl: base, appId: 'bench', token: appToken });
-    fleets.push(fleet);
-    await fleet.connect();
-    const producer = fleet.producer();
+    const producer = bench.fleet.producer();
     for (const { backend, size, rawTopic, fleetTopic } of cases) {
       const fleetSend: SendBatch = (batch) => producer.send({ topic: fleetTopic, messages: batch });
       const raw =
@@ -141,10 +103,7 @@ async function main(): Promise<void> {
       lines,
     );
   } finally {
-    await Promise.all(fleets.map((f) => f.disconnect()));
-    service.kill('SIGTERM');
-    await redis.flushdb();
-    await redis.quit();
+    await bench.close();
   }
 }
 
