@@ -211,7 +211,7 @@ export class RdkafkaConsumer implements BackendConsumer {
     }
   }
 
-  /** The per-batch commits are asynchronous; this one is synchronous for everything handled. */
+  /** The periodic commits are asynchronous; this one is synchronous for everything handled. */
   async flush(): Promise<void> {
     try {
       this.commitHandled(this.assignment());
