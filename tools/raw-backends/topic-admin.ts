@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { leadersPending, waitForTopicLeaders } from '@kafka-fleet/core';
+import { createTopicWithLeaders } from '@kafka-fleet/core';
 import type { KafkaClusterSpec } from '../stack/stack-definition';
 
 export function adminFor(cluster: KafkaClusterSpec): Admin {
@@ -19,17 +19,11 @@ export async function createTopic(
   const admin = adminFor(cluster);
   await admin.connect();
   try {
-    await admin
-      .createTopics({
-        waitForLeaders: true,
-        topics: [{ topic, numPartitions, replicationFactor: cluster.replicationFactor }],
-      })
-      .catch(async (error: unknown) => {
-        // Created, but a just-started cluster does not know it everywhere yet.
-        if (!leadersPending(error)) throw error;
-        await waitForTopicLeaders(admin, topic, 15_000);
-        return true;
-      });
+    await createTopicWithLeaders(
+      admin,
+      { topic, numPartitions, replicationFactor: cluster.replicationFactor },
+      15_000,
+    );
   } finally {
     await admin.disconnect();
   }

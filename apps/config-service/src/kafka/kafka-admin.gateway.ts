@@ -1,6 +1,6 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { Cluster, PartitionOffsets } from '@kafka-fleet/contracts';
-import { ConflictError, UnavailableError, leadersPending, waitForTopicLeaders } from '@kafka-fleet/core';
+import { ConflictError, UnavailableError, createTopicWithLeaders } from '@kafka-fleet/core';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 
 export interface PartitionInfo {
@@ -85,25 +85,17 @@ export class KafkaAdminGateway implements OnModuleDestroy {
    */
   async ensureTopic(cluster: Cluster, spec: TopicSpec): Promise<'created' | 'existed'> {
     return this.call(cluster, `create topic ${spec.name}`, async (admin) => {
-      const created = await admin
-        .createTopics({
-          waitForLeaders: true,
-          topics: [
-            {
-              topic: spec.name,
-              numPartitions: spec.partitions,
-              replicationFactor: spec.replicationFactor,
-              configEntries: Object.entries(spec.configs).map(([name, value]) => ({ name, value })),
-            },
-          ],
-        })
-        .catch(async (error: unknown) => {
-          // Created, but its leaders were not visible within KafkaJS's short retries (a cluster
-          // that just started answers "does not host this topic-partition" for a few seconds).
-          if (!leadersPending(error)) throw error;
-          await waitForTopicLeaders(admin, spec.name, LEADER_WAIT_MS);
-          return true;
-        });
+      // A cluster that just started answers "does not host this topic-partition" for a few seconds.
+      const created = await createTopicWithLeaders(
+        admin,
+        {
+          topic: spec.name,
+          numPartitions: spec.partitions,
+          replicationFactor: spec.replicationFactor,
+          configEntries: Object.entries(spec.configs).map(([name, value]) => ({ name, value })),
+        },
+        LEADER_WAIT_MS,
+      );
       if (created) return 'created';
       const [meta] = (await admin.fetchTopicMetadata({ topics: [spec.name] })).topics;
       if (meta.partitions.length !== spec.partitions) {

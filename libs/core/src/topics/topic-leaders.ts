@@ -42,3 +42,32 @@ export async function waitForTopicLeaders(
     await new Promise((r) => setTimeout(r, pollMs));
   }
 }
+
+/** The part of a KafkaJS admin client that creates a topic and waits for its leaders. */
+export interface TopicCreationPort extends TopicMetadataPort {
+  createTopics(request: {
+    waitForLeaders: boolean;
+    topics: Array<{
+      topic: string;
+      numPartitions: number;
+      replicationFactor: number;
+      configEntries?: Array<{ name: string; value: string }>;
+    }>;
+  }): Promise<boolean>;
+}
+
+/**
+ * Creates a topic and waits for its leaders, also when KafkaJS gives up on them too early.
+ * Resolves `true` if it was created, `false` if it existed already.
+ */
+export async function createTopicWithLeaders(
+  admin: TopicCreationPort,
+  topic: Parameters<TopicCreationPort['createTopics']>[0]['topics'][number],
+  timeoutMs: number,
+): Promise<boolean> {
+  return admin.createTopics({ waitForLeaders: true, topics: [topic] }).catch(async (error: unknown) => {
+    if (!leadersPending(error)) throw error;
+    await waitForTopicLeaders(admin, topic.topic, timeoutMs);
+    return true;
+  });
+}
