@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /**
- * Rewrites one benchmark's section of BENCHMARKS.md (between its markers), leaving the others,
+ * Prints one benchmark's lines and rewrites its section of BENCHMARKS.md (between its markers), leaving the others,
  * so each benchmark command refreshes only its own figures, dated and with the command that made them.
  */
 export function writeBenchmarkSection(
@@ -11,6 +11,7 @@ export function writeBenchmarkSection(
   command: string,
   lines: readonly string[],
 ): void {
+  console.log(lines.join('\n'));
   const file = resolve(__dirname, '..', 'BENCHMARKS.md');
   const header =
     '# Benchmarks\n\nEach section is written by the command it names; figures are from one run on the 2-core development machine.\n';

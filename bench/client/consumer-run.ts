@@ -109,7 +109,6 @@ async function main(): Promise<void> {
       const [r, f] = [median(rawRuns), median(fleetRuns)];
       lines.push(`| ${backend} | ${r.toFixed(0)} | ${f.toFixed(0)} | **${((100 * f) / r).toFixed(1)} %** |`);
     }
-    console.log(lines.join('\n'));
     writeBenchmarkSection(
       'client-consumer',
       'Client consumer throughput vs the raw backends',

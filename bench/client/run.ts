@@ -95,7 +95,6 @@ async function main(): Promise<void> {
         `rdkafka vs KafkaJS through kafka-fleet, ${size.label}: ${((100 * results[`rdkafka-${size.bytes}`]) / results[`kafkajs-${size.bytes}`]).toFixed(0)} %.`,
       );
     }
-    console.log(lines.join('\n'));
     writeBenchmarkSection(
       'client-producer',
       'Client producer throughput vs the raw backends',

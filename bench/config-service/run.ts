@@ -117,7 +117,6 @@ async function main(): Promise<void> {
       `| **resolve / bare** (target ≥ 50 %) | **${f((100 * resolveLoad.perSecond) / bareLoad.perSecond, 1)} %** |`,
       `| watch fan-out: ${fanout.watchers} SSE watchers × 5 changes | p50 ${f(fanout.p50Ms)} ms, p99 ${f(fanout.p99Ms)} ms, max ${f(fanout.maxMs)} ms, ${fanout.missed} missed |`,
     ];
-    console.log(lines.join('\n'));
     writeBenchmarkSection(
       'config-service',
       'Config service at fleet scale',

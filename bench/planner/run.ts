@@ -86,7 +86,6 @@ function main(): void {
     '',
     'A drain only empties its cluster (spread is over the remaining clusters, which the drain does not rebalance); run a balance plan after it.',
   ];
-  console.log(lines.join('\n'));
   for (const r of results) if (r.problems.length) console.error(r.label, r.problems.slice(0, 10));
   writeBenchmarkSection('planner', 'Fleet rebalance planner', 'npm run bench:planner', lines);
   if (results.some((r) => r.problems.length)) process.exitCode = 1;

@@ -189,7 +189,6 @@ async function main(): Promise<void> {
       await Promise.all(fleets.splice(0).map((f) => f.disconnect()));
     }
     lines.push('', 'Targets: p99 stall < 250 ms, shuffle < 5 s, nothing lost or duplicated.');
-    console.log(lines.join('\n'));
     writeBenchmarkSection('shuffle', 'Topic shuffle under steady load', 'npm run bench:shuffle', lines);
   } finally {
     for (const r of readerProcesses) r.kill();
