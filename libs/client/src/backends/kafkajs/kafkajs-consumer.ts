@@ -28,6 +28,7 @@ export class KafkaJsConsumer implements BackendConsumer {
   /** The batch in hand, which a disconnect lets finish its record and commit. */
   private batchDone: Promise<void> = Promise.resolve();
   private stopping = false;
+  private readonly pausedByUs = new Set<string>();
 
   constructor(
     private readonly cluster: ClusterConnection,
@@ -132,7 +133,12 @@ export class KafkaJsConsumer implements BackendConsumer {
     }
   }
 
+  /**
+   * Asked for every record: KafkaJS's `paused()` walks the whole assignment, so it is asked only
+   * for a partition we paused and did not resume (only we pause this consumer).
+   */
   private isPaused(topic: string, partition: number): boolean {
+    if (!this.pausedByUs.has(keyOf({ topic, partition }))) return false;
     return this.consumer.paused().some((p) => p.topic === topic && p.partitions.includes(partition));
   }
 
@@ -183,10 +189,12 @@ export class KafkaJsConsumer implements BackendConsumer {
   }
 
   pause(partitions: readonly TopicPartition[]): void {
+    for (const p of partitions) this.pausedByUs.add(keyOf(p));
     this.consumer.pause(groupByTopic(partitions));
   }
 
   resume(partitions: readonly TopicPartition[]): void {
+    for (const p of partitions) this.pausedByUs.delete(keyOf(p));
     this.consumer.resume(groupByTopic(partitions));
   }
 
