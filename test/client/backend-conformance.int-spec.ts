@@ -72,6 +72,14 @@ describe.each([kafkaJsBackend, rdkafkaBackend].map((b) => [b.name, b] as const))
       }
     }
 
+    /** A new one-partition topic holding `count` records. */
+    async function onePartitionTopicWith(count: number): Promise<string> {
+      const topic = uniqueTopic(backend.name);
+      await createTopic(cluster, topic, 1);
+      await produce(topic, count);
+      return topic;
+    }
+
     async function consumeAll(
       c: BackendConsumer,
       topic: string,
@@ -116,9 +124,7 @@ describe.each([kafkaJsBackend, rdkafkaBackend].map((b) => [b.name, b] as const))
     });
 
     it('resumes from the committed offset after a restart', async () => {
-      const topic = uniqueTopic(backend.name);
-      await createTopic(cluster, topic, 1);
-      await produce(topic, 50);
+      const topic = await onePartitionTopicWith(50);
       const groupId = group(topic);
       const first = consumer(groupId);
       const seen: string[] = [];
@@ -146,9 +152,7 @@ describe.each([kafkaJsBackend, rdkafkaBackend].map((b) => [b.name, b] as const))
     });
 
     it('seeks back to an earlier offset', async () => {
-      const topic = uniqueTopic(backend.name);
-      await createTopic(cluster, topic, 1);
-      await produce(topic, 30);
+      const topic = await onePartitionTopicWith(30);
       const c = consumer(group(topic));
       let sought = false;
       const got = await consumeAll(c, topic, 40, async (r) => {
@@ -163,9 +167,7 @@ describe.each([kafkaJsBackend, rdkafkaBackend].map((b) => [b.name, b] as const))
     });
 
     it('redelivers a record whose handler failed, and commits it only once handled', async () => {
-      const topic = uniqueTopic(backend.name);
-      await createTopic(cluster, topic, 1);
-      await produce(topic, 10);
+      const topic = await onePartitionTopicWith(10);
       const c = consumer(group(topic));
       let failures = 0;
       const handledOffsets: string[] = [];
@@ -185,9 +187,7 @@ describe.each([kafkaJsBackend, rdkafkaBackend].map((b) => [b.name, b] as const))
     });
 
     it('commits exactly what was handled when it disconnects in the middle of a batch', async () => {
-      const topic = uniqueTopic(backend.name);
-      await createTopic(cluster, topic, 1);
-      await produce(topic, 200);
+      const topic = await onePartitionTopicWith(200);
       const groupId = group(topic);
       const c = consumer(groupId);
       let handled = 0;
@@ -205,9 +205,7 @@ describe.each([kafkaJsBackend, rdkafkaBackend].map((b) => [b.name, b] as const))
     });
 
     it('pauses and resumes a partition', async () => {
-      const topic = uniqueTopic(backend.name);
-      await createTopic(cluster, topic, 1);
-      await produce(topic, 20);
+      const topic = await onePartitionTopicWith(20);
       const c = consumer(group(topic));
       const got = await consumeAll(c, topic, 20);
       c.pause([{ topic, partition: 0 }]);
