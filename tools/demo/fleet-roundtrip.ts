@@ -1,8 +1,22 @@
 import { createFleetClient } from '@kafka-fleet/client';
 
+export interface RoundTripResult {
+  readonly produced: number;
+  readonly consumed: number;
+  readonly lost: number;
+  readonly duplicated: number;
+  readonly placedOn: string;
+}
+
 /**
- * Produces `count` keyed records to a logical topic through the fleet client and consumes them
- * back with a fresh group, counting what was lost or duplicated.
+ * Produces `count` keyed records to a logical topic through the fleet client, then reads them back
+ * with a fresh group from the beginning of the topic, counting this run's records only.
+ *
+ * The group starts at the earliest offset, never at `latest`: a group that starts at the end
+ * resolves its position lazily, after it was assigned, so records sent just before that moment
+ * were never read, and the demo reported them as lost ("lost 40" on a loaded machine). Reading
+ * after the sends leaves no race to win: every acknowledged record is below the end the group reads
+ * to. Earlier runs' records on the same topic are read and skipped (their values carry another run).
  */
 export async function fleetRoundTrip(
   serviceUrl: string,
@@ -10,26 +24,13 @@ export async function fleetRoundTrip(
   token: string,
   topic: string,
   count: number,
-  partitions: number,
-): Promise<{ produced: number; consumed: number; lost: number; duplicated: number; placedOn: string }> {
+  options: { readonly timeoutMs?: number } = {},
+): Promise<RoundTripResult> {
   const fleet = createFleetClient({ serviceUrl, appId, token });
   await fleet.connect();
-  const run = Date.now().toString(36);
+  const run = `${Date.now().toString(36)}.${process.pid}`;
   const seen = new Map<string, number>();
   try {
-    // A new group starting at the end (earlier demo runs left records behind): it must own every
-    // partition before the first record is sent, or that record would be skipped.
-    const consumer = fleet.consumer({ groupId: `demo.${run}`, fromBeginning: false });
-    await consumer.subscribe({ topics: [topic] });
-    const assigned = () => Object.values(consumer.groupReports())[0]?.assignment.length ?? 0;
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        const value = message.value?.toString() ?? '';
-        if (value.startsWith(run)) seen.set(value, (seen.get(value) ?? 0) + 1);
-      },
-    });
-    const ready = Date.now() + 30_000;
-    while (assigned() < partitions && Date.now() < ready) await new Promise((r) => setTimeout(r, 100));
     let placedOn = '';
     for (let from = 0; from < count; from += 100) {
       const messages = Array.from({ length: Math.min(100, count - from) }, (_, i) => ({
@@ -39,7 +40,15 @@ export async function fleetRoundTrip(
       const [meta] = await fleet.producer().send({ topic, messages });
       placedOn = `${meta.clusterId} (epoch ${meta.epoch})`;
     }
-    const deadline = Date.now() + 60_000;
+    const consumer = fleet.consumer({ groupId: `demo.${run}`, fromBeginning: true });
+    await consumer.subscribe({ topics: [topic] });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const value = message.value?.toString() ?? '';
+        if (value.startsWith(`${run}:`)) seen.set(value, (seen.get(value) ?? 0) + 1);
+      },
+    });
+    const deadline = Date.now() + (options.timeoutMs ?? 120_000);
     while (seen.size < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const duplicated = [...seen.values()].reduce((sum, n) => sum + n - 1, 0);
     return { produced: count, consumed: seen.size, lost: count - seen.size, duplicated, placedOn };

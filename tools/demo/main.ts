@@ -66,7 +66,7 @@ async function main(): Promise<void> {
       if (distinct !== RECORDS) process.exitCode = 1;
     }
   }
-  const trip = await fleetRoundTrip(url, DEMO_APP, localTokens(stack).demoApp, 'demo.orders', RECORDS, 6);
+  const trip = await fleetRoundTrip(url, DEMO_APP, localTokens(stack).demoApp, 'demo.orders', RECORDS);
   console.log(
     `\nfleet client (app ${DEMO_APP}) logical topic demo.orders -> ${trip.placedOn}: ` +
       `produced ${trip.produced}, consumed ${trip.consumed}, lost ${trip.lost}, duplicated ${trip.duplicated}`,
