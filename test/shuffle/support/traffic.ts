@@ -21,7 +21,10 @@ export function recordFor(producer: string, seq: number): { key: string; value: 
 export class ProducerLoad {
   readonly acked = new Set<number>();
   readonly failures: string[] = [];
+  readonly failureErrors: unknown[] = [];
   readonly latenciesMs: number[] = [];
+  /** Records acknowledged per cluster (where the send's last partition went). */
+  private readonly perCluster = new Map<string, number>();
   private next = 0;
   private running?: Promise<void>;
   private stopping = false;
@@ -33,6 +36,10 @@ export class ProducerLoad {
     private readonly batch = 5,
     private readonly pauseMs = 5,
   ) {}
+
+  ackedOn(clusterId: string): number {
+    return this.perCluster.get(clusterId) ?? 0;
+  }
 
   start(): void {
     this.running = this.loop();
@@ -49,12 +56,18 @@ export class ProducerLoad {
       const seqs = Array.from({ length: this.batch }, () => this.next++);
       const started = Date.now();
       try {
-        await producer.send({ topic: this.topic, messages: seqs.map((s) => recordFor(this.name, s)) });
+        const acks = await producer.send({
+          topic: this.topic,
+          messages: seqs.map((s) => recordFor(this.name, s)),
+        });
         this.latenciesMs.push(Date.now() - started);
         for (const s of seqs) this.acked.add(s);
+        const cluster = acks[acks.length - 1]?.clusterId ?? '';
+        this.perCluster.set(cluster, (this.perCluster.get(cluster) ?? 0) + seqs.length);
       } catch (error) {
         // Not acknowledged: the record may or may not exist, so it is not counted as produced.
         this.failures.push((error as Error).message);
+        this.failureErrors.push(error);
       }
       if (this.pauseMs > 0) await new Promise((r) => setTimeout(r, this.pauseMs));
     }

@@ -47,6 +47,8 @@ const envSchema = z.object({
   KF_MIGRATION_LOCK_MS: intVar(5_000, 500, 300_000),
   KF_SWEEP_TIMEOUT_MS: intVar(120_000, 1_000, 3_600_000),
   KF_MIGRATION_OFFLINE_GROUP_GRACE_MS: intVar(60_000, 0, 86_400_000),
+  KF_MIGRATION_SWITCH_DEADLINE_MS: intVar(30_000, 0, 3_600_000),
+  KF_MIGRATION_FENCE_SETTLE_MS: intVar(200, 10, 10_000),
   KF_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -71,6 +73,13 @@ export interface ServiceConfig {
     readonly sweepTimeoutMs: number;
     /** How long a drain waits for a group none of whose members is alive any more. */
     readonly offlineGroupGraceMs: number;
+    /**
+     * How long `switch-producers` waits for live producers to acknowledge the new epoch before
+     * the broker fence is applied anyway (a producer that never switches then gets an error).
+     */
+    readonly switchDeadlineMs: number;
+    /** The source's end offsets must hold still this long, fence applied, before they are the fence. */
+    readonly fenceSettleMs: number;
   };
 }
 
@@ -100,6 +109,8 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
       lockMs: e.KF_MIGRATION_LOCK_MS,
       sweepTimeoutMs: e.KF_SWEEP_TIMEOUT_MS,
       offlineGroupGraceMs: e.KF_MIGRATION_OFFLINE_GROUP_GRACE_MS,
+      switchDeadlineMs: e.KF_MIGRATION_SWITCH_DEADLINE_MS,
+      fenceSettleMs: e.KF_MIGRATION_FENCE_SETTLE_MS,
     },
   });
 }

@@ -1,7 +1,13 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { Cluster, PartitionOffsets } from '@kafka-fleet/contracts';
-import { ConflictError, UnavailableError, createTopicWithLeaders } from '@kafka-fleet/core';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import {
+  ConflictError,
+  UnavailableError,
+  createTopicWithLeaders,
+  fencedConfigs,
+  isWriteFenced,
+} from '@kafka-fleet/core';
+import { ConfigResourceTypes, ConfigSource, Kafka, logLevel, type Admin } from 'kafkajs';
 
 export interface PartitionInfo {
   readonly partition: number;
@@ -162,6 +168,48 @@ export class KafkaAdminGateway implements OnModuleDestroy {
       }
       return out;
     });
+  }
+
+  /**
+   * Makes the brokers refuse every write to `topic` (see WRITE_FENCE_CONFIG), keeping its other
+   * dynamic configs: the legacy AlterConfigs request KafkaJS speaks replaces the whole set.
+   * Idempotent: a fence already in place is left as it is.
+   */
+  async fenceWrites(cluster: Cluster, topic: string): Promise<'fenced' | 'already'> {
+    return this.call(cluster, `fence writes to ${topic}`, async (admin) => {
+      const dynamic = await this.dynamicConfigs(admin, topic);
+      if (isWriteFenced(dynamic)) return 'already';
+      await admin.alterConfigs({
+        validateOnly: false,
+        resources: [
+          {
+            type: ConfigResourceTypes.TOPIC,
+            name: topic,
+            configEntries: Object.entries(fencedConfigs(dynamic)).map(([name, value]) => ({ name, value })),
+          },
+        ],
+      });
+      return 'fenced';
+    });
+  }
+
+  /** True once the topic's configuration refuses writes. */
+  async writesFenced(cluster: Cluster, topic: string): Promise<boolean> {
+    return this.call(cluster, `describe ${topic}`, async (admin) =>
+      isWriteFenced(await this.dynamicConfigs(admin, topic)),
+    );
+  }
+
+  private async dynamicConfigs(admin: Admin, topic: string): Promise<Record<string, string>> {
+    const { resources } = await admin.describeConfigs({
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+      includeSynonyms: false,
+    });
+    return Object.fromEntries(
+      (resources[0]?.configEntries ?? [])
+        .filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG)
+        .map((e) => [e.configName, e.configValue]),
+    );
   }
 
   /** The next offset to be written, per partition (the high watermark). */

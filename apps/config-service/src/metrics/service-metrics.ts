@@ -80,6 +80,13 @@ export class ServiceMetrics implements RedisTimer {
     registers: [this.registry],
   });
 
+  readonly fenceApplySeconds = new Histogram({
+    name: 'kafka_fleet_migration_fence_apply_seconds',
+    help: 'Time from asking the source brokers to refuse writes until its end offsets held still (the fence)',
+    buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
   readonly instancesLagging = new Gauge({
     name: 'kafka_fleet_instances_lagging',
     help: 'Live client instances whose applied config version is behind the current one',

@@ -1,8 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SERVICE_CONFIG } from '../config/config.tokens';
 import type { ServiceConfig } from '../config/service-config';
-import type { Cluster, Topic } from '@kafka-fleet/contracts';
-import { ConflictError, groupDrained, producersPending, stragglers } from '@kafka-fleet/core';
+import type { Cluster, PartitionOffsets, Topic } from '@kafka-fleet/contracts';
+import {
+  ConflictError,
+  UnavailableError,
+  WRITE_FENCE_CONFIG,
+  groupDrained,
+  offsetsSettled,
+  producersPending,
+  stragglers,
+} from '@kafka-fleet/core';
 import { KafkaAdminGateway } from '../kafka/kafka-admin.gateway';
 import { StragglerSweeper } from '../kafka/straggler-sweeper';
 import { ServiceMetrics } from '../metrics/service-metrics';
@@ -55,7 +63,11 @@ export class MigrationSteps {
     });
   }
 
-  /** Waits until every live producer instance of the topic switched to the new epoch. */
+  /**
+   * Waits until every live producer instance of the topic switched to the new epoch, at most
+   * `switchDeadlineMs`: the broker fence that follows is what stops a producer that never switches
+   * (cut off from the service, or not ours), so waiting only makes the switch smooth.
+   */
   async switchProducers(m: StoredMigration, topic: Topic): Promise<void> {
     const now = Date.now();
     const live = (await this.instances.live(now)).map((i) => ({
@@ -69,7 +81,8 @@ export class MigrationSteps {
       .filter((i) => i.produces && !pending.includes(i.instanceId))
       .map((i) => i.instanceId)
       .sort();
-    if (pending.length > 0) {
+    const waitedMs = now - m.history[m.history.length - 1].enteredAt;
+    if (pending.length > 0 && waitedMs < this.config.migration.switchDeadlineMs) {
       if (
         pending.join() !== m.producersPending.join() ||
         acknowledged.join() !== m.producersAcknowledged.join()
@@ -77,17 +90,51 @@ export class MigrationSteps {
         await this.migrations.update(m, { producersPending: pending, producersAcknowledged: acknowledged });
       return;
     }
+    if (pending.length > 0)
+      this.logger.warn(
+        `shuffle ${m.id}: ${pending.length} producer(s) did not switch within ${this.config.migration.switchDeadlineMs} ms; fencing the source anyway`,
+      );
     await this.writer.enter(m, topic, 'fence', {
-      record: { producersPending: [], producersAcknowledged: acknowledged },
-      detail: { producersAcknowledged: acknowledged.length },
+      record: { producersPending: pending, producersAcknowledged: acknowledged },
+      detail: {
+        producersAcknowledged: acknowledged.length,
+        ...(pending.length > 0 ? { producersNotSwitched: pending } : {}),
+      },
     });
   }
 
-  /** Records the source's end offsets: every record below them was written before any producer moved on. */
+  /**
+   * Makes the source's brokers refuse every write, then records its end offsets once they hold
+   * still: every acknowledged record of the source era is below them, and no producer (switched,
+   * cut off, or not ours) can get an acknowledgement from the source again. Applying the fence
+   * again after a crash is a no-op.
+   */
   async fence(m: StoredMigration, topic: Topic): Promise<void> {
     const source = await this.repo.require('cluster', m.source.clusterId);
-    const fence = await this.kafka.endOffsets(source, m.source.physicalTopic);
-    await this.writer.enter(m, topic, 'drain-consumers', { record: { fence }, detail: { fence } });
+    const started = Date.now();
+    await this.kafka.fenceWrites(source, m.source.physicalTopic);
+    const fence = await this.settledEndOffsets(source, m.source.physicalTopic);
+    const fenceApplyMs = Date.now() - started;
+    this.metrics.fenceApplySeconds.observe(fenceApplyMs / 1000);
+    await this.writer.enter(m, topic, 'drain-consumers', {
+      record: { fence },
+      detail: { fence, writeFence: WRITE_FENCE_CONFIG, fenceApplyMs },
+    });
+  }
+
+  private async settledEndOffsets(source: Cluster, physicalTopic: string): Promise<PartitionOffsets> {
+    const settleMs = this.config.migration.fenceSettleMs;
+    let previous: PartitionOffsets | undefined;
+    for (let reading = 0; reading < 50; reading++) {
+      const current = await this.kafka.endOffsets(source, physicalTopic);
+      if (offsetsSettled(previous, current)) return current;
+      previous = current;
+      await new Promise((r) => setTimeout(r, settleMs));
+    }
+    throw new UnavailableError(
+      `the end offsets of ${physicalTopic} on ${source.id} kept moving after its write fence`,
+      { context: { cluster: source.id, topic: physicalTopic } },
+    );
   }
 
   /**

@@ -1,7 +1,17 @@
 import { KafkaFleetError, type KafkaFleetErrorOptions } from '@kafka-fleet/core';
 
-/** What the library does about a backend error: retry it, rebuild the client first, or give up. */
-export type Remediation = 'retry' | 'reconnect' | 'fail';
+/**
+ * What the library does about a backend error: retry it, rebuild the client first, give up, or
+ * (`reroute`) ask the config service where the topic went: the broker refused the write because a
+ * shuffle fenced the physical topic, and the records were not written.
+ */
+export type Remediation = 'retry' | 'reconnect' | 'fail' | 'reroute';
+
+/** Which records of a failed send were written (with their acks) and which were not. */
+export interface SendOutcome {
+  readonly acks: ReadonlyArray<{ readonly partition: number; readonly baseOffset: string }>;
+  readonly notWritten: readonly unknown[];
+}
 
 /**
  * A backend (KafkaJS or librdkafka) error, classified. `cause` holds the original.
@@ -10,6 +20,12 @@ export type Remediation = 'retry' | 'reconnect' | 'fail';
  * try { await producer.send(record); } catch (e) { if (e instanceof BackendError && e.retriable) scheduleRetry(); else throw e; }
  */
 export class BackendError extends KafkaFleetError {
+  /**
+   * Set by a backend that knows, per record, what a failed send wrote: a re-send then sends only
+   * the records that were not written. Without it every record of the send counts as not written.
+   */
+  outcome?: SendOutcome;
+
   constructor(
     message: string,
     readonly remediation: Remediation,
@@ -19,6 +35,23 @@ export class BackendError extends KafkaFleetError {
       ...options,
       retriable: remediation !== 'fail',
     });
+  }
+}
+
+/**
+ * The physical topic refused the write (a shuffle fenced it) and the config service could not be
+ * asked where the logical topic went. Nothing of the send was acknowledged; retry later.
+ *
+ * @example
+ * catch (e) { if (e instanceof RouteFencedError) await sleep(1000); } // then send again
+ */
+export class RouteFencedError extends KafkaFleetError {
+  constructor(topic: string, place: { clusterId: string; physicalTopic: string }, cause: unknown) {
+    super(
+      'UNAVAILABLE',
+      `${place.clusterId}/${place.physicalTopic} refuses writes for "${topic}" (moved by a shuffle, or the records are too large) and the config service is unreachable`,
+      { retriable: true, cause, context: { topic, cluster: place.clusterId } },
+    );
   }
 }
 

@@ -43,12 +43,15 @@ const snapshot = (epoch: number, clusterId: string): AppSnapshot => ({
 });
 
 /** A config source and a producer pool that exist only in memory; failures scripted per call. */
-function setUp(failures: Array<'retry' | 'reconnect' | 'fail' | 'plain'>) {
+type Scripted = 'retry' | 'reconnect' | 'fail' | 'plain' | 'fenced' | 'fenced-half';
+
+function setUp(failures: Scripted[], onRefresh: () => Promise<void> = async () => undefined) {
   let current = snapshot(1, 'alpha');
   const listeners: Array<(n: AppSnapshot, p: AppSnapshot) => void> = [];
   const config = {
     snapshot: () => current,
     onChange: (l: (n: AppSnapshot, p: AppSnapshot) => void) => listeners.push(l),
+    refresh: () => onRefresh(),
   } as unknown as ConfigSource;
   const sends: Array<{ cluster: string; records: number }> = [];
   const rebuilt: string[] = [];
@@ -59,6 +62,13 @@ function setUp(failures: Array<'retry' | 'reconnect' | 'fail' | 'plain'>) {
       send: async (_topic: string, records: readonly OutgoingRecord[]) => {
         const failure = failures.shift();
         if (failure === 'plain') throw new Error('not a backend error');
+        if (failure === 'fenced' || failure === 'fenced-half') {
+          const refusal = new BackendError('scripted fence', 'reroute');
+          // 'fenced-half': the first record was written before the fence, the rest refused.
+          if (failure === 'fenced-half')
+            refusal.outcome = { acks: [{ partition: 0, baseOffset: '7' }], notWritten: records.slice(1) };
+          throw refusal;
+        }
         if (failure) throw new BackendError(`scripted ${failure}`, failure);
         sends.push({ cluster: route.clusterId, records: records.length });
         return [{ partition: 0, baseOffset: String(sends.length) }];
@@ -79,7 +89,7 @@ function setUp(failures: Array<'retry' | 'reconnect' | 'fail' | 'plain'>) {
     current = next;
     listeners.forEach((l) => l(next, previous));
   };
-  return { producer, sends, rebuilt, metrics, change };
+  return { producer, sends, rebuilt, metrics, change, snapshot: () => current };
 }
 
 const one = [{ key: 'k', value: 'v' }];
@@ -130,5 +140,51 @@ describe('FleetProducer remediation', () => {
     await producer.send({ topic: 'orders', messages: one });
     expect(sends.map((s) => s.cluster)).toEqual(['alpha', 'beta']);
     expect(producer.appliedEpochs()).toEqual({ orders: 2 });
+  });
+});
+
+describe('FleetProducer on a fenced route', () => {
+  const three = [
+    { key: 'a', value: '1' },
+    { key: 'b', value: '2' },
+    { key: 'c', value: '3' },
+  ];
+
+  it('asks the service where the topic went and sends only what was not written, on the new route', async () => {
+    const fx = setUp(['fenced-half'], async () => fx.change(snapshot(2, 'beta')));
+    const result = await fx.producer.send({ topic: 'orders', messages: three });
+    expect(fx.sends).toEqual([{ cluster: 'beta', records: 2 }]);
+    expect(result).toEqual([
+      { topic: 'orders', partition: 0, baseOffset: '7', clusterId: 'alpha', epoch: 1 },
+      { topic: 'orders', partition: 0, baseOffset: '1', clusterId: 'beta', epoch: 2 },
+    ]);
+    expect(fx.producer.appliedEpochs()).toEqual({ orders: 2 });
+  });
+
+  it('re-sends the whole send when the backend cannot say what was written', async () => {
+    const fx = setUp(['fenced'], async () => fx.change(snapshot(2, 'beta')));
+    await fx.producer.send({ topic: 'orders', messages: three });
+    expect(fx.sends).toEqual([{ cluster: 'beta', records: 3 }]);
+  });
+
+  it('fails with a retriable RouteFencedError while the service is unreachable', async () => {
+    const fx = setUp(['fenced'], async () => {
+      throw new Error('connect ECONNREFUSED');
+    });
+    await expect(fx.producer.send({ topic: 'orders', messages: three })).rejects.toMatchObject({
+      name: 'RouteFencedError',
+      code: 'UNAVAILABLE',
+      retriable: true,
+    });
+    expect(fx.sends).toEqual([]);
+  });
+
+  it('surfaces the refusal when the route did not move (the records really are too large)', async () => {
+    const fx = setUp(['fenced']);
+    await expect(fx.producer.send({ topic: 'orders', messages: three })).rejects.toMatchObject({
+      remediation: 'reroute',
+      message: 'scripted fence',
+    });
+    expect(fx.sends).toEqual([]);
   });
 });

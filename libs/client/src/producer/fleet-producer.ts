@@ -1,8 +1,8 @@
-import { findRoute, type Route } from '@kafka-fleet/core';
+import { findRoute, sameRoute, type Route } from '@kafka-fleet/core';
 import type { ProducerPool } from '../backends/backend-pool';
 import type { OutgoingRecord } from '../backends/backend-port';
 import type { ResolvedOptions } from '../config/client-options';
-import { BackendError, TopicAccessError } from '../errors/client-errors';
+import { BackendError, RouteFencedError, TopicAccessError } from '../errors/client-errors';
 import type { ClientMetrics } from '../metrics/client-metrics';
 import { recordBytes } from '../metrics/traffic-meter';
 import type { ConfigSource } from '../resolution/config-source';
@@ -10,6 +10,19 @@ import { TopicLane } from './topic-lane';
 
 /** A record as application code writes it (the kafkajs shape): exactly what the backend port sends. */
 export type FleetMessage = OutgoingRecord;
+
+/** How often one send follows a fenced route to a new one before giving up (a shuffle moves it once). */
+const MAX_REROUTES = 3;
+
+/** A send refused by a fenced physical topic: the route it was sent on, and what was written. */
+class FencedSend extends Error {
+  constructor(
+    readonly route: Route,
+    readonly refusal: BackendError,
+  ) {
+    super(refusal.message);
+  }
+}
 
 /** One partition written by a send (KafkaJS's shape), plus where it physically went. */
 export interface RecordMetadata {
@@ -48,10 +61,60 @@ export class FleetProducer {
     });
   }
 
-  /** Sends to one logical topic; resolves when every record is acknowledged (acks=all). */
+  /**
+   * Sends to one logical topic; resolves when every record is acknowledged (acks=all). A write
+   * refused because a shuffle fenced the physical topic is sent again on the topic's new route
+   * (only the records that were not written, where the backend can tell), the way ioredis follows
+   * `MOVED`; with the config service unreachable it fails with a retriable RouteFencedError.
+   */
   async send(record: { topic: string; messages: readonly FleetMessage[] }): Promise<RecordMetadata[]> {
     const lane = this.lane(record.topic);
-    return lane.run(record.messages.length, (route) => this.sendWithRetries(route, record.messages));
+    const written: RecordMetadata[] = [];
+    let messages = record.messages;
+    for (let hop = 0; ; hop++) {
+      try {
+        const acks = await lane.run(messages.length, (route) => this.sendWithRetries(route, messages));
+        return [...written, ...acks];
+      } catch (error) {
+        if (!(error instanceof FencedSend)) throw error;
+        if (hop >= MAX_REROUTES) throw error.refusal;
+        await this.followMovedRoute(record.topic, error);
+        const outcome = error.refusal.outcome;
+        if (outcome) {
+          written.push(...outcome.acks.map((a) => this.metadataOf(error.route, a)));
+          messages = outcome.notWritten as FleetMessage[];
+        }
+        this.metrics.remediations.inc({ action: 'reroute', backend: error.route.backend });
+      }
+    }
+  }
+
+  /**
+   * Asks the service where the topic is now. If it moved, the lane switches (config listeners
+   * call `follow`) and the caller sends again; if not, the refusal was about the records
+   * themselves (too large) and is the answer.
+   */
+  private async followMovedRoute(topic: string, fenced: FencedSend): Promise<void> {
+    try {
+      await this.config.refresh();
+    } catch (error) {
+      throw new RouteFencedError(topic, fenced.route, error);
+    }
+    const found = findRoute(this.config.snapshot(), topic, 'produce');
+    if (found.kind === 'unknown') throw new TopicAccessError(topic, 'resolve');
+    if (found.kind === 'forbidden') throw new TopicAccessError(topic, 'produce');
+    if (sameRoute(found.route, fenced.route)) throw fenced.refusal;
+    this.lanes.get(topic)?.follow(found.route);
+  }
+
+  private metadataOf(route: Route, ack: { partition: number; baseOffset: string }): RecordMetadata {
+    return {
+      topic: route.topic,
+      partition: ack.partition,
+      baseOffset: ack.baseOffset,
+      clusterId: route.clusterId,
+      epoch: route.epoch,
+    };
   }
 
   /** Sends to several logical topics at once. */
@@ -99,16 +162,11 @@ export class FleetProducer {
           route.topic,
           messages.reduce((n, m) => n + recordBytes(m), 0),
         );
-        return acks.map((a) => ({
-          topic: route.topic,
-          partition: a.partition,
-          baseOffset: a.baseOffset,
-          clusterId: route.clusterId,
-          epoch: route.epoch,
-        }));
+        return acks.map((a) => this.metadataOf(route, a));
       } catch (error) {
         const classified = error instanceof BackendError ? error : undefined;
         this.metrics.errors.inc({ code: classified?.code ?? 'INTERNAL', backend: route.backend });
+        if (classified?.remediation === 'reroute') throw new FencedSend(route, classified);
         if (!classified || classified.remediation === 'fail' || attempt >= this.options.maxSendRetries)
           throw error;
         this.metrics.remediations.inc({ action: classified.remediation, backend: route.backend });

@@ -43,7 +43,9 @@ export class RdkafkaProducer implements BackendProducer {
   }
 
   async send(topic: string, records: readonly OutgoingRecord[]): Promise<PartitionAck[]> {
-    const delivered = await Promise.all(
+    // Every record's delivery report is awaited, failed or not: librdkafka reports per record, so
+    // a failed send can say exactly which records were written (a re-send must not repeat them).
+    const settled = await Promise.allSettled(
       records.map(
         (record) =>
           new Promise<Delivered>((resolve, reject) => {
@@ -72,10 +74,15 @@ export class RdkafkaProducer implements BackendProducer {
           }),
       ),
     );
-    // One entry per partition, like KafkaJS: the lowest offset this send wrote there.
-    const first = new Map<number, number>();
-    for (const d of delivered) first.set(d.partition, Math.min(first.get(d.partition) ?? d.offset, d.offset));
-    return [...first].map(([partition, offset]) => ({ partition, baseOffset: String(offset) }));
+    const delivered = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (!failure) return firstOffsets(delivered);
+    const error = mapRdkafkaError(failure.reason, { cluster: this.cluster.clusterId, topic });
+    error.outcome = {
+      acks: firstOffsets(delivered),
+      notWritten: records.filter((_, i) => settled[i].status === 'rejected'),
+    };
+    throw error;
   }
 
   disconnect(): Promise<void> {
@@ -83,4 +90,11 @@ export class RdkafkaProducer implements BackendProducer {
       this.producer.flush(10_000, () => this.producer.disconnect(() => resolve()));
     });
   }
+}
+
+/** One entry per partition, like KafkaJS: the lowest offset a send wrote there. */
+function firstOffsets(delivered: readonly Delivered[]): PartitionAck[] {
+  const first = new Map<number, number>();
+  for (const d of delivered) first.set(d.partition, Math.min(first.get(d.partition) ?? d.offset, d.offset));
+  return [...first].map(([partition, offset]) => ({ partition, baseOffset: String(offset) }));
 }
