@@ -29,6 +29,29 @@ export function topicMigrationOf(m: Migration): TopicMigration {
 }
 
 /**
+ * The shuffle record after entering `to` (or, with `to` equal to its phase, after a change within
+ * it). A step error that was retried away is not the shuffle's `lastError` once a later step
+ * succeeded: a done shuffle must not report a failure it got over.
+ */
+export function recordEntering(
+  m: StoredMigration,
+  to: MigrationPhaseName,
+  changes: Partial<Migration> = {},
+  now: number,
+): StoredMigration {
+  // Staying in the phase (a group drained, say) changes routing without a transition.
+  const moved = to === m.phase ? m : transition(m, to, now);
+  return nextRevision(m, {
+    ...(to === m.phase ? {} : { lastError: undefined }),
+    ...changes,
+    phase: moved.phase,
+    history: [...moved.history],
+    // A hold means nothing once the shuffle has ended (aborted while held, say).
+    ...(TERMINAL_PHASES.includes(to) ? { held: false } : {}),
+  });
+}
+
+/**
  * Every phase change is one atomic write of the topic (what clients route by), the shuffle record,
  * the change feed and the audit stream, compare-and-set on the topic's version: a replica that lost
  * its lease, or an operator's concurrent abort, makes the write fail instead of forking the shuffle.
@@ -49,16 +72,8 @@ export class MigrationWriter {
     actor = 'orchestrator',
   ): Promise<StoredMigration> {
     const now = Date.now();
-    // Staying in the phase (a group drained, say) changes routing without a transition.
-    const moved = to === m.phase ? m : transition(m, to, now);
     const terminal = TERMINAL_PHASES.includes(to);
-    const record = nextRevision(m, {
-      ...change.record,
-      phase: moved.phase,
-      history: [...moved.history],
-      // A hold means nothing once the shuffle has ended (aborted while held, say).
-      ...(terminal ? { held: false } : {}),
-    });
+    const record = recordEntering(m, to, change.record, now);
     const { migration: _previous, ...rest } = { ...topic, ...change.topic };
     await this.write(
       topic,
