@@ -20,7 +20,7 @@ export function recordFor(producer: string, seq: number): { key: string; value: 
  */
 export class ProducerLoad {
   readonly acked = new Set<number>();
-  readonly failures: string[] = [];
+  /** Every failed send's error, in order. */
   readonly failureErrors: unknown[] = [];
   readonly latenciesMs: number[] = [];
   /** Records acknowledged per cluster (where the send's last partition went). */
@@ -36,6 +36,10 @@ export class ProducerLoad {
     private readonly batch = 5,
     private readonly pauseMs = 5,
   ) {}
+
+  get failures(): string[] {
+    return this.failureErrors.map((e) => (e as Error).message);
+  }
 
   ackedOn(clusterId: string): number {
     return this.perCluster.get(clusterId) ?? 0;
@@ -66,7 +70,6 @@ export class ProducerLoad {
         this.perCluster.set(cluster, (this.perCluster.get(cluster) ?? 0) + seqs.length);
       } catch (error) {
         // Not acknowledged: the record may or may not exist, so it is not counted as produced.
-        this.failures.push((error as Error).message);
         this.failureErrors.push(error);
       }
       if (this.pauseMs > 0) await new Promise((r) => setTimeout(r, this.pauseMs));

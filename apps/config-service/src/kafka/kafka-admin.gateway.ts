@@ -193,13 +193,6 @@ export class KafkaAdminGateway implements OnModuleDestroy {
     });
   }
 
-  /** True once the topic's configuration refuses writes. */
-  async writesFenced(cluster: Cluster, topic: string): Promise<boolean> {
-    return this.call(cluster, `describe ${topic}`, async (admin) =>
-      isWriteFenced(await this.dynamicConfigs(admin, topic)),
-    );
-  }
-
   private async dynamicConfigs(admin: Admin, topic: string): Promise<Record<string, string>> {
     const { resources } = await admin.describeConfigs({
       resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
