@@ -1,5 +1,8 @@
+import type { Topic } from '@kafka-fleet/contracts';
+import { ServiceMetrics } from '../metrics/service-metrics';
+import type { FleetRepository } from '../storage/fleet.repository';
 import type { StoredMigration } from '../storage/migration.repository';
-import { recordEntering } from './migration-writer';
+import { MigrationWriter, recordEntering, topicMigrationOf } from './migration-writer';
 
 const running = (overrides: Partial<StoredMigration> = {}): StoredMigration => ({
   id: 'm1',
@@ -39,5 +42,47 @@ describe('recordEntering', () => {
       'target refused',
     );
     expect(recordEntering(m, 'complete', { groupsDrained: ['g'] }, 2_000).lastError).toBe('transient');
+  });
+});
+
+describe('MigrationWriter.enter', () => {
+  const topicIn = (m: StoredMigration, placedOn: string): Topic =>
+    ({
+      name: 'orders',
+      version: 7,
+      placement: { clusterId: placedOn, physicalTopic: 'orders' },
+      state: 'migrating',
+      migration: topicMigrationOf(m),
+    }) as unknown as Topic;
+
+  function writer() {
+    const writes: unknown[] = [];
+    const repo = { mutate: async (mutation: unknown) => void writes.push(mutation) };
+    return { writes, writer: new MigrationWriter(repo as unknown as FleetRepository, new ServiceMetrics()) };
+  }
+
+  it('refuses a shuffle record older than the topic it would replace (abort racing the end of prepare)', async () => {
+    const read = running({ phase: 'prepare', history: [{ phase: 'prepare', enteredAt: 1_000 }] });
+    // prepare finished between the abort's two reads: the topic is on the target, in switch-producers.
+    const afterPrepare = topicIn(
+      running({
+        phase: 'switch-producers',
+        history: [...read.history, { phase: 'switch-producers', enteredAt: 1_500 }],
+      }),
+      'beta',
+    );
+    const { writes, writer: w } = writer();
+    await expect(w.enter(read, afterPrepare, 'aborted', {}, 'sre')).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    expect(writes).toEqual([]);
+  });
+
+  it('writes a change whose shuffle record is the one the topic embeds', async () => {
+    const m = running({ phase: 'prepare', history: [{ phase: 'prepare', enteredAt: 1_000 }] });
+    const { writes, writer: w } = writer();
+    const aborted = await w.enter(m, topicIn(m, 'alpha'), 'aborted', {}, 'sre');
+    expect(aborted.phase).toBe('aborted');
+    expect(writes).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Migration, MigrationPhaseName, Topic, TopicMigration } from '@kafka-fleet/contracts';
-import { TERMINAL_PHASES, transition } from '@kafka-fleet/core';
+import { ConflictError, TERMINAL_PHASES, transition } from '@kafka-fleet/core';
 import { ServiceMetrics } from '../metrics/service-metrics';
 import { FleetKeys } from '../storage/fleet-keys';
 import { FleetRepository, type IndexOp } from '../storage/fleet.repository';
@@ -63,7 +63,15 @@ export class MigrationWriter {
     private readonly metrics: ServiceMetrics,
   ) {}
 
-  /** Moves `m` to phase `to` (or, with `to` equal to its phase, updates routing within the phase). */
+  /**
+   * Moves `m` to phase `to` (or, with `to` equal to its phase, updates routing within the phase).
+   *
+   * `m` must be the shuffle the topic version being replaced embeds, in the same phase: every
+   * phase change rewrites the topic, so together with the compare-and-set on the topic's version
+   * this makes "check the phase, then write" one atomic step. Without it an abort that read the
+   * shuffle in `prepare` and the topic just after `prepare` finished would write `aborted` over a
+   * topic already placed on the target (no fence, no drain).
+   */
   async enter(
     m: StoredMigration,
     topic: Topic,
@@ -71,6 +79,10 @@ export class MigrationWriter {
     change: PhaseChange = {},
     actor = 'orchestrator',
   ): Promise<StoredMigration> {
+    if (topic.migration?.id !== m.id || topic.migration.phase !== m.phase)
+      throw new ConflictError(
+        `shuffle ${m.id} is no longer in phase "${m.phase}" (the topic says ${topic.migration ? `"${topic.migration.phase}"` : 'none'}); try again`,
+      );
     const now = Date.now();
     const terminal = TERMINAL_PHASES.includes(to);
     const record = recordEntering(m, to, change.record, now);
