@@ -1,6 +1,7 @@
 import { twoClusters } from '../support/stack-harness';
 import {
   APP_ID,
+  OTHER_APP_ID,
   client,
   ConfigServiceHarness,
   type ServiceUnderTest,
@@ -84,5 +85,57 @@ describe('client instances', () => {
       app: 'ghost',
     });
     expect(res.status).toBe(404);
+  });
+
+  it("keeps another app's forged heartbeat from overwriting an instance or claiming its topics", async () => {
+    const app = client(service.url, harness.tokens.app);
+    const other = client(service.url, harness.tokens.otherApp);
+    const sre = client(service.url, harness.tokens.operator);
+    await sre('POST', '/v1/apps', { id: OTHER_APP_ID, owner: 'ledger', topics: {} });
+    expect((await app('POST', '/v1/instances/heartbeat', beat('shared-id', 2))).status).toBe(200);
+
+    // Same instance id, its own app (it may not speak for another: 403), claims on a topic it has no access to.
+    const spoken = await other('POST', '/v1/instances/heartbeat', { ...beat('shared-id', 1) });
+    expect(spoken.status).toBe(403);
+    const forged = await other('POST', '/v1/instances/heartbeat', {
+      ...beat('shared-id', 1),
+      app: OTHER_APP_ID,
+      host: 'forged',
+      producerEpochs: { [topic]: 1 },
+      consumerGroups: { [topic]: ['forged-group'] },
+    });
+    expect(forged.status).toBe(200);
+    expect(forged.body).toMatchObject({
+      ignored: [
+        { field: 'appliedEpochs', topic },
+        { field: 'producerEpochs', topic },
+        { field: 'consumerGroups', topic },
+      ],
+    });
+
+    const live = (
+      await sre<
+        Array<{
+          instanceId: string;
+          app: string;
+          host: string;
+          appliedEpochs: object;
+          producerEpochs: object;
+          consumerGroups: object;
+        }>
+      >('GET', '/v1/instances')
+    ).body.filter((i) => i.instanceId === 'shared-id');
+    expect(live.map((i) => `${i.app} on ${i.host}`).sort()).toEqual([
+      `${OTHER_APP_ID} on forged`,
+      `${APP_ID} on host-shared-id`,
+    ]);
+    expect(live.find((i) => i.app === OTHER_APP_ID)).toMatchObject({
+      appliedEpochs: {},
+      producerEpochs: {},
+      consumerGroups: {},
+    });
+    expect(live.find((i) => i.app === APP_ID)).toMatchObject({ appliedEpochs: { [topic]: 2 } });
+    const metrics = await sre<string>('GET', '/metrics');
+    expect(metrics.body).toMatch(/^kafka_fleet_heartbeat_claims_ignored_total 3$/m);
   });
 });

@@ -9,6 +9,7 @@ export * from './resolution/route-table';
 export * from './shuffle/drain-decisions';
 export * from './shuffle/migration-phases';
 export * from './shuffle/write-fence';
+export * from './instances/heartbeat-scope';
 export * from './random/random-source';
 export * from './rebalance/load-model';
 export * from './rebalance/move-planner';

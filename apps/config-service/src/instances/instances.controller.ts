@@ -1,29 +1,46 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Logger, Post, Query } from '@nestjs/common';
 import { heartbeatInput, type InstanceView } from '@kafka-fleet/contracts';
-import { validate } from '@kafka-fleet/core';
+import { scopeHeartbeat, validate } from '@kafka-fleet/core';
 import { Allow } from '../auth/auth.guard';
 import { assertActsFor, type Principal } from '../auth/principal';
 import { CurrentPrincipal } from '../auth/principal.decorator';
+import { ServiceMetrics } from '../metrics/service-metrics';
 import { FleetRepository } from '../storage/fleet.repository';
 import { InstanceRepository } from '../storage/instance.repository';
 
 @Controller('v1/instances')
 export class InstancesController {
+  private readonly logger = new Logger('instances');
+
   constructor(
     private readonly instances: InstanceRepository,
     private readonly repo: FleetRepository,
+    private readonly metrics: ServiceMetrics,
   ) {}
 
-  /** Renews the instance's lease and records what it runs; answers with the current config version. */
+  /**
+   * Renews the instance's lease and records what it runs; answers with the current config version
+   * and the claims it ignored: those about topics the app's profile does not let it use that way
+   * (a shuffle waits on producer epochs and consumer groups, so a forged one must not hold it).
+   */
   @Post('heartbeat')
   @HttpCode(200)
   @Allow('operator', 'app')
   async heartbeat(@Body() body: unknown, @CurrentPrincipal() who: Principal) {
-    const beat = validate(heartbeatInput, body);
-    assertActsFor(who, beat.app);
-    await this.repo.require('app', beat.app);
+    const claimed = validate(heartbeatInput, body);
+    assertActsFor(who, claimed.app);
+    const app = await this.repo.require('app', claimed.app);
+    const { beat, ignored } = scopeHeartbeat(claimed, new Map(Object.entries(app.topics)));
+    if (ignored.length > 0) {
+      this.metrics.heartbeatClaimsIgnored.inc(ignored.length);
+      this.logger.warn(
+        `heartbeat of ${beat.app}/${beat.instanceId} claimed topics outside its profile: ${ignored
+          .map((i) => `${i.field}:${i.topic}`)
+          .join(', ')}`,
+      );
+    }
     const stored = await this.instances.heartbeat(beat);
-    return { configVersion: await this.repo.currentVersion(), expiresAt: stored.expiresAt };
+    return { configVersion: await this.repo.currentVersion(), expiresAt: stored.expiresAt, ignored };
   }
 
   /**
@@ -38,7 +55,7 @@ export class InstancesController {
     @Query('lagging') laggingOnly?: string,
   ): Promise<InstanceView[]> {
     const live = (await this.instances.live()).filter(
-      (i) => (!app || i.app === app) && (!topic || topic in i.appliedEpochs),
+      (i) => (!app || i.app === app) && (!topic || Object.hasOwn(i.appliedEpochs, topic)),
     );
     const names = [...new Set(live.flatMap((i) => Object.keys(i.appliedEpochs)))];
     const topics = await this.repo.getMany('topic', names);

@@ -87,6 +87,12 @@ export class ServiceMetrics implements RedisTimer {
     registers: [this.registry],
   });
 
+  readonly heartbeatClaimsIgnored = new Counter({
+    name: 'kafka_fleet_heartbeat_claims_ignored_total',
+    help: 'Heartbeat claims (epochs, groups, rates) about topics outside the app profile, ignored',
+    registers: [this.registry],
+  });
+
   readonly instancesLagging = new Gauge({
     name: 'kafka_fleet_instances_lagging',
     help: 'Live client instances whose applied config version is behind the current one',

@@ -73,8 +73,11 @@ export class MigrationSteps {
     const live = (await this.instances.live(now)).map((i) => ({
       instanceId: i.instanceId,
       expiresAt: Date.parse(i.expiresAt),
-      produces: topic.name in (i.producerEpochs ?? {}),
-      appliedEpoch: i.producerEpochs?.[topic.name],
+      // Own keys only: a topic may be called "constructor" (house rule: names are data).
+      produces: Object.hasOwn(i.producerEpochs ?? {}, topic.name),
+      appliedEpoch: Object.hasOwn(i.producerEpochs ?? {}, topic.name)
+        ? i.producerEpochs[topic.name]
+        : undefined,
     }));
     const pending = producersPending(live, m.epochTo, now);
     const acknowledged = live
@@ -144,7 +147,11 @@ export class MigrationSteps {
    */
   async drainConsumers(m: StoredMigration, topic: Topic): Promise<void> {
     const source = await this.repo.require('cluster', m.source.clusterId);
-    const live = new Set((await this.instances.live()).flatMap((i) => i.consumerGroups?.[topic.name] ?? []));
+    const live = new Set(
+      (await this.instances.live()).flatMap((i) =>
+        Object.hasOwn(i.consumerGroups ?? {}, topic.name) ? i.consumerGroups[topic.name] : [],
+      ),
+    );
     const groups = [...new Set([...m.groups, ...live])].sort();
     const drained = [...m.groupsDrained];
     for (const group of groups.filter((g) => !drained.includes(g))) {

@@ -21,7 +21,12 @@ export class InstanceRepository {
     @Inject(REDIS_TIMER) private readonly timer: RedisTimer,
   ) {}
 
+  /**
+   * Instances are keyed by app: an instance id is the client's own choice, so another app's
+   * instance with the same id must never overwrite this one (nor be overwritten by it).
+   */
   async heartbeat(beat: Heartbeat, now = Date.now()): Promise<StoredInstance> {
+    const field = instanceField(beat);
     const stored: StoredInstance = {
       ...beat,
       lastSeenAt: new Date(now).toISOString(),
@@ -30,8 +35,8 @@ export class InstanceRepository {
     await this.timer.time('multi:heartbeat', () =>
       this.redis
         .multi()
-        .hset(FleetKeys.instances, beat.instanceId, JSON.stringify(stored))
-        .zadd(FleetKeys.instanceLeases, now + beat.leaseMs, beat.instanceId)
+        .hset(FleetKeys.instances, field, JSON.stringify(stored))
+        .zadd(FleetKeys.instanceLeases, now + beat.leaseMs, field)
         .exec(),
     );
     return stored;
@@ -54,4 +59,9 @@ export class InstanceRepository {
     const all = await this.timer.time('hvals', () => this.redis.hvals(FleetKeys.instances));
     return all.map((raw) => JSON.parse(raw) as StoredInstance).filter((i) => Date.parse(i.expiresAt) > now);
   }
+}
+
+/** `app/instanceId`: unambiguous, since neither an app id nor an instance id may contain `/`. */
+function instanceField(beat: Pick<Heartbeat, 'app' | 'instanceId'>): string {
+  return `${beat.app}/${beat.instanceId}`;
 }

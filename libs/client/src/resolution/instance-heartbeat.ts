@@ -65,7 +65,8 @@ export class InstanceHeartbeat {
       });
       return true;
     } catch (error) {
-      this.options.logger.debug('heartbeat failed', { error: (error as Error).message });
+      // Warn, not debug: an instance whose beats fail is invisible to the shuffles it takes part in.
+      this.options.logger.warn('heartbeat failed', { error: (error as Error).message });
       return false;
     }
   }
