@@ -9,5 +9,12 @@ export const clusterBody = (cluster: KafkaClusterSpec, extra: Record<string, unk
   ...extra,
 });
 
-/** Kafka-legal, unique per call, so reruns never collide with physical topics left on the stack. */
-export const topicName = (label: string) => `e2e.${label}.${process.pid}.${Date.now().toString(36)}`;
+let named = 0;
+/**
+ * A Kafka-legal topic name no other test uses, in this run or in earlier ones left on the stack.
+ * The counter matters: fixtures built at module load share a millisecond, and two describes once
+ * got the same physical topic, the second finding it fenced by the first one's shuffle (every
+ * send refused with MESSAGE_TOO_LARGE: the zombie test's rare "timed out waiting for traffic").
+ */
+export const topicName = (label: string) =>
+  `e2e.${label}.${process.pid}.${Date.now().toString(36)}-${named++}`;
