@@ -11,6 +11,7 @@ import { clusterBody, topicName } from './fixtures';
 const harness = new ConfigServiceHarness(6);
 const [alpha, beta] = twoClusters();
 const topic = topicName('instances');
+const readTopic = topicName('instances-read');
 let service: ServiceUnderTest;
 
 beforeAll(async () => {
@@ -20,7 +21,12 @@ beforeAll(async () => {
   await sre('POST', '/v1/clusters', clusterBody(alpha));
   await sre('POST', '/v1/clusters', clusterBody(beta));
   await sre('POST', '/v1/topics', { name: topic, owner: 'payments', partitions: 3, clusterId: 'alpha' });
-  await sre('POST', '/v1/apps', { id: APP_ID, owner: 'payments', topics: { [topic]: { produce: true } } });
+  await sre('POST', '/v1/topics', { name: readTopic, owner: 'payments', partitions: 3, clusterId: 'alpha' });
+  await sre('POST', '/v1/apps', {
+    id: APP_ID,
+    owner: 'payments',
+    topics: { [topic]: { produce: true }, [readTopic]: { consume: true } },
+  });
 });
 afterAll(() => service.app.close());
 
@@ -137,5 +143,59 @@ describe('client instances', () => {
     expect(live.find((i) => i.app === APP_ID)).toMatchObject({ appliedEpochs: { [topic]: 2 } });
     const metrics = await sre<string>('GET', '/metrics');
     expect(metrics.body).toMatch(/^kafka_fleet_heartbeat_claims_ignored_total 3$/m);
+  });
+
+  it('accepts what real groups look like (a Kafka group id, 3,000 owned partitions, a 255-character host) and refuses the rest loudly', async () => {
+    const app = client(service.url, harness.tokens.app);
+    const sre = client(service.url, harness.tokens.operator);
+    const group = 'orders:v2/indexer';
+    const report = {
+      state: 'stable',
+      backend: 'rdkafka',
+      staticMembership: true,
+      rebalancesLastMinute: 0,
+      rebalancesTotal: 1,
+      secondsWithoutAssignment: 0,
+      storm: false,
+      assigned: [
+        {
+          topic: readTopic,
+          clusterId: 'alpha',
+          physicalTopic: readTopic,
+          partitions: Array.from({ length: 3000 }, (_, p) => p),
+        },
+      ],
+    };
+    const big = {
+      ...beat('big-member', 1),
+      appliedEpochs: {},
+      host: 'h'.repeat(255),
+      consumerGroups: { [readTopic]: [group] },
+      groupStates: { [group]: report },
+    };
+    const accepted = await app('POST', '/v1/instances/heartbeat', big);
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({ ignored: [] });
+    const live = await sre<
+      Array<{ instanceId: string; groupStates: Record<string, { assignment: unknown[] }> }>
+    >('GET', '/v1/instances');
+    const member = live.body.find((i) => i.instanceId === 'big-member');
+    expect(member?.groupStates[group].assignment).toHaveLength(3000);
+    expect(member?.groupStates[group].assignment[2999]).toEqual({
+      topic: readTopic,
+      clusterId: 'alpha',
+      physicalTopic: readTopic,
+      partition: 2999,
+    });
+
+    // A control character in a group id is refused: 400 naming the field, counted, the lease untouched.
+    const refused = await app('POST', '/v1/instances/heartbeat', {
+      ...big,
+      groupStates: { 'bad\u0007group': report },
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('groupStates');
+    const metrics = await sre<string>('GET', '/metrics');
+    expect(metrics.body).toMatch(/^kafka_fleet_heartbeats_rejected_total 1$/m);
   });
 });

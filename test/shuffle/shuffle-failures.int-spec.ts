@@ -1,4 +1,5 @@
 import type { MigrationPhaseName } from '@kafka-fleet/contracts';
+import type { FleetConsumer } from '@kafka-fleet/client';
 import { Kafka, logLevel } from 'kafkajs';
 import { ProducerChild } from './support/producer-child';
 import { ConsumerTally, ProducerLoad, recordFor, verdict, type Stamp } from './support/traffic';
@@ -19,13 +20,26 @@ async function traffic(fx: ShuffleFixture, group = `${fx.topic}.readers`) {
     new ProducerLoad('p2', await fx.fleet(RDKAFKA_APP), fx.topic, 2, 40),
   ];
   const tally = new ConsumerTally();
+  const consumers: FleetConsumer[] = [];
   for (let i = 0; i < 3; i++) {
     const consumer = (await fx.fleet(KAFKAJS_APP)).consumer({ groupId: group });
     await consumer.subscribe({ topics: [fx.topic] });
     await consumer.run({ eachMessage: tally.handler() });
+    consumers.push(consumer);
   }
   for (const l of loads) l.start();
-  await until('traffic flowing', () => tally.seen.length > 100);
+  await until('traffic flowing', () => tally.seen.length > 100, 60_000).catch((error: Error) => {
+    // Say which side stalled: producers failing, or a group that never got its partitions.
+    const producers = loads.map(
+      (l) => `${l.name}: ${l.acked.size} acked, ${l.failures.slice(-3).join(' | ')}`,
+    );
+    const owned = consumers.map((c) =>
+      (c.groupReports()[group]?.assigned ?? []).reduce((n, a) => n + a.partitions.length, 0),
+    );
+    throw new Error(
+      `${error.message}; consumed ${tally.seen.length}, partitions owned ${owned.join('/')}; ${producers.join('; ')}`,
+    );
+  });
   return { loads, tally };
 }
 

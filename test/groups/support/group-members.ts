@@ -1,4 +1,4 @@
-import type { GroupReport } from '@kafka-fleet/contracts';
+import { groupReport, type GroupReport } from '@kafka-fleet/contracts';
 import type { FleetClient, FleetClientOptions, FleetConsumer } from '@kafka-fleet/client';
 import type { ConsumerTally } from '../../shuffle/support/traffic';
 import { KAFKAJS_APP, RDKAFKA_APP, ShuffleFixture } from '../../shuffle/support/shuffle-fixture';
@@ -25,8 +25,9 @@ export async function startMember(
   return { instanceId, fleet, consumer };
 }
 
+/** The member's report as the service reads it (the wire's partition lists expanded). */
 export function reportOf(member: Member, groupId: string): GroupReport {
-  return member.consumer.groupReports()[groupId];
+  return groupReport.parse(member.consumer.groupReports()[groupId]);
 }
 
 /** The member's partitions as `physicalTopic/partition`, sorted. */

@@ -2,7 +2,7 @@ import {
   app,
   cluster,
   GROUP_STATES,
-  groupReport,
+  groupReportView,
   heartbeatInput,
   migrationPhase,
   partitionOffsets,
@@ -130,6 +130,33 @@ export const migration = z
   })
   .loose() satisfies z.ZodType<Migration>;
 
+/** An earlier placement of a topic and where every group Kafka knows there stands on it. */
+export const eraView = z
+  .object({
+    epoch: z.number(),
+    clusterId: z.string(),
+    physicalTopic: z.string(),
+    fence: partitionOffsets,
+    endedAt: z.string(),
+    groups: z.array(
+      z.object({
+        group: z.string(),
+        standing: z.enum(['never-read', 'passed', 'behind']),
+        unread: z.string(),
+      }),
+    ),
+  })
+  .loose();
+export type EraView = z.infer<typeof eraView>;
+
+export const eraRetirement = z
+  .object({
+    retired: z.object({ epoch: z.number(), clusterId: z.string(), physicalTopic: z.string() }).loose(),
+    deletedTopic: z.boolean(),
+    groupsBehind: z.array(z.object({ group: z.string(), unread: z.string() }).loose()),
+  })
+  .loose();
+
 export const groupControl = z
   .object({
     id: z.string(),
@@ -158,7 +185,12 @@ export const groupView = z
     paused: z.boolean(),
     members: z.array(
       z
-        .object({ instanceId: z.string(), app: z.string(), host: z.string(), report: groupReport.loose() })
+        .object({
+          instanceId: z.string(),
+          app: z.string(),
+          host: z.string(),
+          report: groupReportView.loose(),
+        })
         .loose(),
     ),
     partitions: z.array(

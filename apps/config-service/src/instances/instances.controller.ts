@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Logger, Post, Query } from '@nestjs/common';
 import { heartbeatInput, type InstanceView } from '@kafka-fleet/contracts';
-import { scopeHeartbeat, validate } from '@kafka-fleet/core';
+import { ValidationError, scopeHeartbeat, validate } from '@kafka-fleet/core';
 import { Allow } from '../auth/auth.guard';
 import { assertActsFor, type Principal } from '../auth/principal';
 import { CurrentPrincipal } from '../auth/principal.decorator';
@@ -27,7 +27,7 @@ export class InstancesController {
   @HttpCode(200)
   @Allow('operator', 'app')
   async heartbeat(@Body() body: unknown, @CurrentPrincipal() who: Principal) {
-    const claimed = validate(heartbeatInput, body);
+    const claimed = this.validBeat(body);
     assertActsFor(who, claimed.app);
     const app = await this.repo.require('app', claimed.app);
     const { beat, ignored } = scopeHeartbeat(claimed, new Map(Object.entries(app.topics)));
@@ -41,6 +41,21 @@ export class InstancesController {
     }
     const stored = await this.instances.heartbeat(beat);
     return { configVersion: await this.repo.currentVersion(), expiresAt: stored.expiresAt, ignored };
+  }
+
+  /** A refused heartbeat leaves its instance unseen by shuffles: never silently (warn, count). */
+  private validBeat(body: unknown) {
+    try {
+      return validate(heartbeatInput, body);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      this.metrics.heartbeatsRejected.inc();
+      // Field paths and reasons only: a heartbeat's values are the client's, not the log's.
+      this.logger.warn(
+        `heartbeat refused: ${error.fields.map((f) => `${f.path}: ${f.reason}`).join('; ') || error.message}`,
+      );
+      throw error;
+    }
   }
 
   /**

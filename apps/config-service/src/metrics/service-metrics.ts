@@ -93,6 +93,12 @@ export class ServiceMetrics implements RedisTimer {
     registers: [this.registry],
   });
 
+  readonly heartbeatsRejected = new Counter({
+    name: 'kafka_fleet_heartbeats_rejected_total',
+    help: 'Heartbeats refused as invalid (the instance is then not waited for by shuffles)',
+    registers: [this.registry],
+  });
+
   readonly instancesLagging = new Gauge({
     name: 'kafka_fleet_instances_lagging',
     help: 'Live client instances whose applied config version is behind the current one',

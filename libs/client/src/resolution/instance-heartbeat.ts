@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { GroupReport } from '@kafka-fleet/contracts';
+import type { GroupReportInput } from '@kafka-fleet/contracts';
 import type { ResolvedOptions } from '../config/client-options';
 import type { ConfigSource } from './config-source';
 import type { ServiceApi } from './service-api';
@@ -9,7 +9,7 @@ export interface RoutingReport {
   readonly producerEpochs: Record<string, number>;
   readonly consumerEpochs: Record<string, number>;
   readonly consumerGroups: Record<string, string[]>;
-  readonly groupStates: Record<string, GroupReport>;
+  readonly groupStates: Record<string, GroupReportInput>;
   /** Bytes per second produced and consumed per logical topic: the rebalance planner's load input. */
   readonly rates: Record<string, { produceBytesPerSec: number; consumeBytesPerSec: number }>;
 }
@@ -45,7 +45,8 @@ export class InstanceHeartbeat {
       await this.api.heartbeat({
         instanceId: this.options.instanceId,
         app: this.options.appId,
-        host: hostname(),
+        // The service keeps 255 characters; a longer hostname must not cost the instance its lease.
+        host: hostname().slice(0, 255),
         backend: snapshot.backend,
         configVersion: snapshot.version,
         // The older, merged view (for `lagging`), then what the shuffle waits for and drains.
