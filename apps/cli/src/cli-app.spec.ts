@@ -227,6 +227,47 @@ describe('fleet groups', () => {
   });
 });
 
+describe('fleet shuffle eras', () => {
+  const era = {
+    epoch: 1,
+    clusterId: 'alpha',
+    physicalTopic: 'orders',
+    fence: { '0': '90' },
+    migrationId: 'm1',
+    endedAt: '2025-01-01T00:00:00.000Z',
+    groups: [
+      { group: 'indexer', standing: 'passed', unread: '0' },
+      { group: 'nightly', standing: 'behind', unread: '42' },
+    ],
+  };
+
+  it('lists each era with every group and what it has not read', async () => {
+    const run = await cli('shuffle eras orders', { 'GET /v1/topics/orders/eras': [200, [era]] });
+    expect(run.code).toBe(EXIT.ok);
+    const lines = run.stdout.split('\n');
+    expect(lines.some((l) => /1\s+alpha\/orders\s+nightly\s+behind\s+42/.test(l))).toBe(true);
+    expect(lines.some((l) => /1\s+alpha\/orders\s+indexer\s+passed\s+0/.test(l))).toBe(true);
+  });
+
+  it('retires only with --force when a group is behind, and says what was dropped', async () => {
+    const refusal = {
+      error: { code: 'CONFLICT', message: 'era 1 still has unread records', retriable: false },
+    };
+    const refused = await cli('shuffle retire-era orders 1', {
+      'DELETE /v1/topics/orders/eras/1': [409, refusal],
+    });
+    expect(refused.code).toBe(EXIT.conflict);
+    expect(refused.stderr).toContain('unread records');
+    const done = { retired: era, deletedTopic: true, groupsBehind: [{ group: 'nightly', unread: '42' }] };
+    const forced = await cli('shuffle retire-era orders 1 --force', {
+      'DELETE /v1/topics/orders/eras/1?force=true': [200, done],
+    });
+    expect(forced.code).toBe(EXIT.ok);
+    expect(forced.stdout).toContain('era 1 of orders retired; alpha/orders deleted');
+    expect(forced.stdout).toContain('dropped for nightly: 42 unread record(s)');
+  });
+});
+
 describe('command registry', () => {
   const commands = commandsOf(MODULES);
 

@@ -19,6 +19,8 @@ import { StragglerSweeper } from './kafka/straggler-sweeper';
 import { MigrationOrchestrator } from './migrations/migration-orchestrator';
 import { MigrationSteps } from './migrations/migration-steps';
 import { MigrationWriter } from './migrations/migration-writer';
+import { ErasController } from './migrations/eras.controller';
+import { ErasService } from './migrations/eras.service';
 import { MigrationsController } from './migrations/migrations.controller';
 import { MigrationsService } from './migrations/migrations.service';
 import { MigrationRepository } from './storage/migration.repository';
@@ -59,6 +61,7 @@ export class AppModule {
         ClustersController,
         TopicsController,
         MigrationsController,
+        ErasController,
         LoadController,
         RebalancePlansController,
         AppsController,
@@ -96,6 +99,7 @@ export class AppModule {
         MigrationSteps,
         MigrationOrchestrator,
         MigrationsService,
+        ErasService,
         FleetLoadService,
         RebalancePlanRepository,
         RebalanceExecutor,

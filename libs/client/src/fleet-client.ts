@@ -61,7 +61,11 @@ export class FleetClient {
   }
 
   consumer(config: ConsumerConfig): FleetConsumer {
-    const consumer = new FleetConsumer(this.config, this.options, this.metrics, config);
+    // A consumer that was disconnected stops being reported: its group would otherwise look live
+    // to a shuffle, which then waits for it to drain for ever.
+    const consumer = new FleetConsumer(this.config, this.options, this.metrics, config, () =>
+      this.consumers.delete(consumer),
+    );
     this.consumers.add(consumer);
     return consumer;
   }

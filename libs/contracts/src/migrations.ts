@@ -54,6 +54,25 @@ export const topicMigration = z.object({
 });
 export type TopicMigration = z.infer<typeof topicMigration>;
 
+/**
+ * An earlier placement of a logical topic, kept after its shuffle completed for as long as its
+ * records are retained: a group whose committed offsets there are below `fence` (it was offline
+ * during the drain) reads it up to the fence before it moves on. Removed by retiring it.
+ */
+export const topicEra = z.object({
+  epoch: z.number().int().positive(),
+  clusterId: resourceId,
+  physicalTopic: topicName,
+  /** Below it lies an even earlier era (already swept or read). */
+  floor: partitionOffsets.optional(),
+  /** Nothing of this era is at or past it (the broker fence held since). */
+  fence: partitionOffsets,
+  /** The shuffle that ended it. */
+  migrationId: z.string(),
+  endedAt: z.string(),
+});
+export type TopicEra = z.infer<typeof topicEra>;
+
 export interface MigrationPhaseEntry {
   readonly phase: MigrationPhaseName;
   readonly enteredAt: number;
@@ -87,8 +106,9 @@ export interface Migration {
   readonly groups: string[];
   readonly groupsDrained: string[];
   /**
-   * Groups that had no live member when the shuffle completed (after the grace period): they
-   * resume on the target and do not read the source records between their commit and the fence.
+   * Groups with committed offsets below the fence and no live member when the shuffle completed
+   * (after the grace period): the source stays an era of the topic, and when they come back they
+   * read it up to the fence before moving on.
    */
   readonly groupsOffline?: string[];
   readonly sweep?: SweepReport;

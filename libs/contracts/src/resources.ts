@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { partitionOffsets, topicMigration } from './migrations';
+import { partitionOffsets, topicEra, topicMigration } from './migrations';
 import { bootstrapServers, resourceId, topicName } from './names';
 
 export const BACKENDS = ['kafkajs', 'rdkafka'] as const;
@@ -84,6 +84,8 @@ export const topic = z
     floor: partitionOffsets.optional(),
     /** Present while a shuffle runs: consumers of groups not yet drained still read `migration.source`. */
     migration: topicMigration.optional(),
+    /** Earlier placements still readable by groups that have not passed their fence, oldest first. */
+    eras: z.array(topicEra).optional(),
   })
   .extend(stored);
 export type TopicInput = z.input<typeof topicInput>;

@@ -60,6 +60,17 @@ export interface ResolvedTopic {
   /** The placement's era floor: records below it belong to an earlier era and are never delivered. */
   readonly floor?: PartitionOffsets;
   readonly migration?: SnapshotMigration;
+  /** Earlier placements a group that was away may still have to read up to their fence, oldest first. */
+  readonly eras?: SnapshotEra[];
+}
+
+export interface SnapshotEra {
+  readonly epoch: number;
+  readonly clusterId: string;
+  readonly physicalTopic: string;
+  readonly bootstrapServers: string[];
+  readonly floor?: PartitionOffsets;
+  readonly fence: PartitionOffsets;
 }
 
 /** A running shuffle as a client needs it: where the source is, its fence, and who has moved on. */

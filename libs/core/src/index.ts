@@ -7,6 +7,7 @@ export * from './resolution/snapshot-builder';
 export * from './validation/validate';
 export * from './resolution/route-table';
 export * from './shuffle/drain-decisions';
+export * from './shuffle/era-standing';
 export * from './shuffle/migration-phases';
 export * from './shuffle/write-fence';
 export * from './instances/heartbeat-scope';

@@ -88,6 +88,7 @@ export class ShuffleFixture {
       pollIntervalMs: 1000,
       heartbeatIntervalMs: 1000,
       leaseMs: 5000,
+      ...(process.env.KF_TEST_CLIENT_LOG ? { logger: stderrLogger(app) } : {}),
       ...extra,
     });
     this.clients.push(fleet);
@@ -151,6 +152,18 @@ export class ShuffleFixture {
     await Promise.all(this.clients.splice(0).map((c) => c.disconnect().catch(() => undefined)));
     await this.service.app.close().catch(() => undefined);
   }
+}
+
+/** The client's own log on stderr, for reading a failing scenario (`KF_TEST_CLIENT_LOG=1`). */
+function stderrLogger(app: string): NonNullable<FleetClientOptions['logger']> {
+  const line =
+    (level: string) =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      process.stderr.write(
+        `${new Date().toISOString()} ${app} ${level} ${message} ${JSON.stringify(fields ?? {})}\n`,
+      );
+    };
+  return { debug: () => undefined, info: line('info'), warn: line('warn'), error: line('error') };
 }
 
 export function expectOk(res: { status: number; body: unknown }): void {

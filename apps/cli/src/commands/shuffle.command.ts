@@ -7,6 +7,7 @@ import type { MigrationView } from '../http/api-schemas';
 import { ago } from '../output/format';
 import { renderTable } from '../output/table-renderer';
 import { renderStatusFrame } from '../progress/live-status';
+import { eraCommands } from './shuffle-eras';
 import { followShuffle } from './shuffle-follow';
 import { isHeld, shuffleStatus } from './shuffle-status';
 
@@ -188,6 +189,7 @@ export const shuffleModule: CommandModule = {
         out.result(raw, () => [`shuffle ${m.id} of ${topic} resumed at phase ${m.phase}`]);
       },
     },
+    ...eraCommands,
   ],
 };
 

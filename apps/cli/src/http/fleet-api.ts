@@ -60,6 +60,13 @@ export class FleetApi {
     this.call('POST', `${shuffles(topic)}/${seg(id)}/abort`, schema.migration, {});
   resumeShuffle = (topic: string, id: string) =>
     this.call('POST', `${shuffles(topic)}/${seg(id)}/resume`, schema.migration, {});
+  listEras = (topic: string) => this.call('GET', `/v1/topics/${seg(topic)}/eras`, schema.eraView.array());
+  retireEra = (topic: string, epoch: string, force: boolean) =>
+    this.call(
+      'DELETE',
+      `/v1/topics/${seg(topic)}/eras/${seg(epoch)}${qs({ force: force ? 'true' : undefined })}`,
+      schema.eraRetirement,
+    );
 
   listApps = () => this.listAll('/v1/apps', schema.appResponse, (a) => a.id);
   getApp = (id: string) => this.call('GET', `/v1/apps/${seg(id)}`, schema.appResponse);

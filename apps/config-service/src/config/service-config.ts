@@ -46,7 +46,7 @@ const envSchema = z.object({
   KF_MIGRATION_TICK_MS: intVar(100, 10, 60_000),
   KF_MIGRATION_LOCK_MS: intVar(5_000, 500, 300_000),
   KF_SWEEP_TIMEOUT_MS: intVar(120_000, 1_000, 3_600_000),
-  KF_MIGRATION_OFFLINE_GROUP_GRACE_MS: intVar(60_000, 0, 86_400_000),
+  KF_MIGRATION_OFFLINE_GROUP_GRACE_MS: intVar(0, 0, 86_400_000),
   KF_MIGRATION_SWITCH_DEADLINE_MS: intVar(30_000, 0, 3_600_000),
   KF_MIGRATION_FENCE_SETTLE_MS: intVar(200, 10, 10_000),
   KF_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -224,6 +224,38 @@ export class KafkaAdminGateway implements OnModuleDestroy {
     });
   }
 
+  /** Deletes a physical topic (a retired era); one that is already gone is not an error. */
+  async deleteTopic(cluster: Cluster, topic: string): Promise<void> {
+    await this.call(cluster, `delete topic ${topic}`, async (admin) => {
+      if ((await admin.listTopics()).includes(topic)) await admin.deleteTopics({ topics: [topic] });
+    });
+  }
+
+  /**
+   * Every consumer group with a committed offset on `topic`, live or not: a shuffle drains what
+   * Kafka knows, not only the groups whose members happen to heartbeat to the service.
+   */
+  async groupsWithOffsets(cluster: Cluster, topic: string): Promise<string[]> {
+    return this.call(cluster, `find the groups of ${topic}`, async (admin) => {
+      const { groups } = await admin.listGroups();
+      const found: string[] = [];
+      for (const g of groups.filter((x) => x.protocolType === 'consumer' || x.protocolType === '')) {
+        const [entry] = await admin.fetchOffsets({ groupId: g.groupId, topics: [topic] });
+        if ((entry?.partitions ?? []).some((p) => BigInt(p.offset) >= 0n)) found.push(g.groupId);
+      }
+      return found.sort();
+    });
+  }
+
+  /** Groups among `groupIds` that have members on this cluster right now (state not Empty/Dead). */
+  async groupsWithMembers(cluster: Cluster, groupIds: readonly string[]): Promise<Set<string>> {
+    if (groupIds.length === 0) return new Set();
+    return this.call(cluster, 'describe groups', async (admin) => {
+      const { groups } = await admin.describeGroups([...groupIds]);
+      return new Set(groups.filter((g) => g.members.length > 0).map((g) => g.groupId));
+    });
+  }
+
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
     const all = [...this.admins.values()];

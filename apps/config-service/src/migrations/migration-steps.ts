@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SERVICE_CONFIG } from '../config/config.tokens';
 import type { ServiceConfig } from '../config/service-config';
-import type { Cluster, PartitionOffsets, Topic } from '@kafka-fleet/contracts';
+import type { Cluster, PartitionOffsets, Topic, TopicEra } from '@kafka-fleet/contracts';
 import {
   ConflictError,
   UnavailableError,
@@ -19,6 +19,22 @@ import { FleetRepository } from '../storage/fleet.repository';
 import { InstanceRepository } from '../storage/instance.repository';
 import { MigrationRepository, type StoredMigration } from '../storage/migration.repository';
 import { MigrationWriter } from './migration-writer';
+
+/**
+ * What a completed shuffle leaves of its source: an era that groups which were away read up to the
+ * fence when they come back. Stragglers past the fence were swept, so the fence bounds it.
+ */
+function eraOf(m: StoredMigration): TopicEra {
+  return {
+    epoch: m.epochFrom,
+    clusterId: m.source.clusterId,
+    physicalTopic: m.source.physicalTopic,
+    ...(m.sourceFloor ? { floor: m.sourceFloor } : {}),
+    fence: m.fence ?? {},
+    migrationId: m.id,
+    endedAt: new Date().toISOString(),
+  };
+}
 
 /**
  * The work of each shuffle phase. Every step is idempotent and starts from what is stored, so a
@@ -119,9 +135,12 @@ export class MigrationSteps {
     const fence = await this.settledEndOffsets(source, m.source.physicalTopic);
     const fenceApplyMs = Date.now() - started;
     this.metrics.fenceApplySeconds.observe(fenceApplyMs / 1000);
+    // Every group Kafka holds offsets for is drained, whether or not its members heartbeat.
+    const found = await this.kafka.groupsWithOffsets(source, m.source.physicalTopic);
+    const groups = [...new Set([...m.groups, ...found])].sort();
     await this.writer.enter(m, topic, 'drain-consumers', {
-      record: { fence },
-      detail: { fence, writeFence: WRITE_FENCE_CONFIG, fenceApplyMs },
+      record: { fence, groups },
+      detail: { fence, writeFence: WRITE_FENCE_CONFIG, fenceApplyMs, groups: groups.length },
     });
   }
 
@@ -142,8 +161,10 @@ export class MigrationSteps {
 
   /**
    * Lets each consumer group move once its committed offsets reached the fence on every partition.
-   * A group with no live member left is waited for up to a grace period, then reported as offline
-   * (it could otherwise hold the shuffle forever); its members come back on the target.
+   * Groups still reading the source (members in Kafka, or heartbeating) are waited for. A group
+   * with nobody reading (offline, scaled to zero) is waited for only `offlineGroupGraceMs`, then
+   * reported as offline: the source stays an era of the topic, and the group reads it up to the
+   * fence when it comes back (see `complete`), so nothing it has not handled is lost.
    */
   async drainConsumers(m: StoredMigration, topic: Topic): Promise<void> {
     const source = await this.repo.require('cluster', m.source.clusterId);
@@ -164,7 +185,8 @@ export class MigrationSteps {
     }
     drained.sort();
     const pending = groups.filter((g) => !drained.includes(g));
-    const offline = pending.filter((g) => !live.has(g));
+    const present = await this.kafka.groupsWithMembers(source, pending);
+    const offline = pending.filter((g) => !live.has(g) && !present.has(g));
     const drainingFor = Date.now() - m.history[m.history.length - 1].enteredAt;
     const giveUpOnOffline =
       offline.length === pending.length && drainingFor >= this.config.migration.offlineGroupGraceMs;
@@ -198,6 +220,7 @@ export class MigrationSteps {
     if (ranges.length > 0) current = await this.sweep(current, source, target, ranges);
     const records = current.sweep?.records ?? 0;
     await this.writer.enter(current, topic, 'done', {
+      topic: { eras: [...(topic.eras ?? []), eraOf(m)] },
       record: { sweep: { records, partitions: current.sweep?.partitions ?? [] } },
       indexOps: this.retireSourceIndex(m, topic),
       detail: { sweptRecords: records, retired: m.source },

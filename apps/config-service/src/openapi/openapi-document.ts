@@ -2,6 +2,7 @@ import {
   appInput,
   clusterInput,
   heartbeatInput,
+  migrationInput,
   rebalancePlanRequest,
   topicInput,
   topicPatch,
@@ -72,6 +73,45 @@ const OPS: Record<string, Record<string, Op>> = {
   },
   '/v1/topics/{name}/partitions': {
     get: { summary: 'Last synced partition metadata', roles: 'operator', path: ['name'] },
+  },
+  '/v1/topics/{name}/migrations': {
+    get: { summary: 'Shuffles of a topic, newest first', roles: 'operator', path: ['name'] },
+    post: {
+      summary: 'Start a shuffle (move the topic to another cluster); 202, follow it with GET',
+      roles: 'operator',
+      path: ['name'],
+      body: 'MigrationInput',
+    },
+  },
+  '/v1/topics/{name}/migrations/{id}': {
+    get: {
+      summary: 'A shuffle: phase, history, groups, fence, sweep',
+      roles: 'operator',
+      path: ['name', 'id'],
+    },
+  },
+  '/v1/topics/{name}/migrations/{id}/abort': {
+    post: { summary: 'Abort a shuffle before producers moved', roles: 'operator', path: ['name', 'id'] },
+  },
+  '/v1/topics/{name}/migrations/{id}/resume': {
+    post: { summary: 'Release a shuffle held at a phase', roles: 'operator', path: ['name', 'id'] },
+  },
+  '/v1/topics/{name}/eras': {
+    get: {
+      summary:
+        'Earlier placements shuffles left behind, with every group Kafka knows there and what it has not read',
+      roles: 'operator',
+      path: ['name'],
+    },
+  },
+  '/v1/topics/{name}/eras/{epoch}': {
+    delete: {
+      summary:
+        'Retire an era (delete its physical topic); 409 while a group has not passed its fence, unless force=true',
+      roles: 'operator',
+      path: ['name', 'epoch'],
+      query: ['force'],
+    },
   },
   '/v1/apps': {
     get: { summary: 'List applications', roles: 'operator', query: ['cursor', 'limit'] },
@@ -214,6 +254,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     ClusterUpdate: clusterInput.extend({ version: z.number().int().nonnegative() }),
     TopicInput: topicInput,
     TopicPatch: topicPatch,
+    MigrationInput: migrationInput,
     AppInput: appInput,
     Heartbeat: heartbeatInput,
     RebalancePlanRequest: rebalancePlanRequest,

@@ -70,6 +70,10 @@ if #names > 0 then
       local cids = {t.placement.clusterId}
       -- a topic being shuffled also needs the cluster it is leaving
       if type(t.migration) == 'table' then table.insert(cids, t.migration.source.clusterId) end
+      -- and so do its eras, which groups that were away still read up to their fences
+      if type(t.eras) == 'table' then
+        for _, era in ipairs(t.eras) do table.insert(cids, era.clusterId) end
+      end
       for _, cid in ipairs(cids) do
         if not seen[cid] then seen[cid] = true; table.insert(clusterIds, cid) end
       end

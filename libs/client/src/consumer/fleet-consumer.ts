@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AssignedPartition, GroupReport } from '@kafka-fleet/contracts';
+import type { AssignedPartitions, GroupReportInput } from '@kafka-fleet/contracts';
 import { clientKey, findRoute, sameRoute, withinBounds, type Route } from '@kafka-fleet/core';
 import { BACKENDS } from '../backends/backend-pool';
 import type { BackendConsumer, ConsumedRecord } from '../backends/backend-port';
@@ -8,6 +8,7 @@ import { TopicAccessError } from '../errors/client-errors';
 import type { ClientMetrics } from '../metrics/client-metrics';
 import { recordBytes } from '../metrics/traffic-meter';
 import type { ConfigSource } from '../resolution/config-source';
+import { EraCatchUp } from './era-catch-up';
 import { GroupMonitor } from './group-monitor';
 
 const DRAIN_FLUSH_MS = 250;
@@ -69,6 +70,7 @@ export class FleetConsumer {
   private readonly unsubscribe: () => void;
   private flushTimer?: NodeJS.Timeout;
   private readonly monitor: GroupMonitor;
+  private readonly catchUp: EraCatchUp;
   /** Whether the lanes' partitions are paused because an operator paused the group. */
   private pausedByOperator = false;
 
@@ -77,18 +79,23 @@ export class FleetConsumer {
     private readonly options: ResolvedOptions,
     private readonly metrics: ClientMetrics,
     private readonly settings: ConsumerConfig,
+    private readonly onDisconnected: () => void = () => undefined,
   ) {
     this.monitor = new GroupMonitor(settings.groupId, options.instanceId, metrics);
-    this.unsubscribe = config.onChange(() => {
-      this.reconciling = this.reconciling
-        .then(() => this.reconcile())
-        .catch((error: unknown) => {
-          this.options.logger.error('consumer could not follow a route change', {
-            group: settings.groupId,
-            error: (error as Error).message,
-          });
+    this.catchUp = new EraCatchUp(settings.groupId, options);
+    this.unsubscribe = config.onChange(() => this.reconcileLater());
+  }
+
+  /** Follows a route change (or a caught-up era) on the one chain every reconcile runs on. */
+  private reconcileLater(): void {
+    this.reconciling = this.reconciling
+      .then(() => this.reconcile())
+      .catch((error: unknown) => {
+        this.options.logger.error('consumer could not follow a route change', {
+          group: this.settings.groupId,
+          error: (error as Error).message,
         });
-    });
+      });
   }
 
   async subscribe({ topics }: { topics: readonly string[] }): Promise<void> {
@@ -108,21 +115,29 @@ export class FleetConsumer {
     return Object.fromEntries(this.topics.map((t) => [t, [this.settings.groupId]]));
   }
 
-  /** This member's state, assignment and rebalance figures, keyed by group (for heartbeats). */
-  groupReports(): Record<string, GroupReport> {
-    const assignment: AssignedPartition[] = [];
+  /**
+   * This member's state, assignment and rebalance figures, keyed by group (for heartbeats). The
+   * assignment goes as partition lists per physical topic: a member owning 2,000 partitions must
+   * not make its heartbeat too large to be accepted.
+   */
+  groupReports(): Record<string, GroupReportInput> {
+    const assigned = new Map<string, AssignedPartitions>();
     for (const lane of this.lanes.values())
       for (const p of lane.consumer.assignment()) {
         const route = lane.byPhysical.get(p.topic);
-        if (route)
-          assignment.push({
-            topic: route.topic,
-            clusterId: route.clusterId,
-            physicalTopic: p.topic,
-            partition: p.partition,
-          });
+        if (!route) continue;
+        const key = `${route.clusterId}/${p.topic}`;
+        const entry = assigned.get(key) ?? {
+          topic: route.topic,
+          clusterId: route.clusterId,
+          physicalTopic: p.topic,
+          partitions: [],
+        };
+        entry.partitions.push(p.partition);
+        assigned.set(key, entry);
       }
-    return { [this.settings.groupId]: this.monitor.report(this.pausedByOperator, assignment) };
+    const { assignment: _none, ...report } = this.monitor.report(this.pausedByOperator, []);
+    return { [this.settings.groupId]: { ...report, assigned: [...assigned.values()] } };
   }
 
   /** Epoch consumed per logical topic (for heartbeats). */
@@ -167,6 +182,7 @@ export class FleetConsumer {
     const lanes = [...this.lanes.values()];
     this.lanes.clear();
     await Promise.all(lanes.map((l) => l.consumer.disconnect()));
+    this.onDisconnected();
   }
 
   private routeOf(topic: string): Route {
@@ -188,6 +204,7 @@ export class FleetConsumer {
   private async reconcile(): Promise<void> {
     if (!this.handler) return;
     const wanted = new Map<string, Route[]>();
+    const snapshot = this.config.snapshot();
     for (const topic of this.topics) {
       let route: Route;
       try {
@@ -200,6 +217,8 @@ export class FleetConsumer {
         });
         continue;
       }
+      const entry = snapshot.topics.find((t) => t.topic === topic);
+      if (entry) route = await this.catchUp.routeFor(entry, route);
       wanted.set(clientKey(route), [...(wanted.get(clientKey(route)) ?? []), route]);
     }
     for (const [key, lane] of [...this.lanes]) {
@@ -260,8 +279,9 @@ export class FleetConsumer {
   }
 
   /**
-   * While a lane reads a shuffle's source up to its fence, handled offsets are made durable every
-   * `drainFlushMs`: the shuffle moves this group on only once its committed offsets reach the fence.
+   * While a lane reads a shuffle's source (or an era it fell behind on) up to its fence, handled
+   * offsets are made durable every `drainFlushMs`: the shuffle moves this group on only once its
+   * committed offsets reach the fence, and so does the group itself on an era it catches up on.
    */
   private flushWhileDraining(): void {
     const draining = [...this.lanes.values()].filter((l) =>
@@ -271,12 +291,17 @@ export class FleetConsumer {
     this.flushTimer = undefined;
     if (draining.length === 0) return;
     this.flushTimer = setInterval(() => {
-      for (const lane of draining)
-        lane.consumer.flush().catch((error: unknown) =>
-          this.options.logger.warn('commit flush while draining failed', {
-            error: (error as Error).message,
-          }),
-        );
+      // A lane closed since (its era caught up, its route moved) has nothing left to flush.
+      for (const lane of draining.filter((l) => this.lanes.get(l.key) === l))
+        lane.consumer
+          .flush()
+          .then(() => this.catchUp.progressed(lane.consumer, lane.routes))
+          .then((passed) => passed && this.reconcileLater())
+          .catch((error: unknown) =>
+            this.options.logger.warn('commit flush while draining failed', {
+              error: (error as Error).message,
+            }),
+          );
     }, DRAIN_FLUSH_MS);
     this.flushTimer.unref();
   }
@@ -293,7 +318,11 @@ export class FleetConsumer {
           ? staticMemberId(this.options.instanceId, routes)
           : undefined,
         sessionTimeoutMs: this.options.sessionTimeoutMs,
-        fromBeginning: this.settings.fromBeginning ?? true,
+        // A group that read the topic before (it drained, or caught up on an era) starts where
+        // the placement's era starts, whatever `fromBeginning` says: `latest` would skip records.
+        fromBeginning:
+          (this.settings.fromBeginning ?? true) ||
+          routes.some((r) => this.catchUp.startsAtFloor(r.topic) || this.catchUp.isCatchingUp(r)),
       },
     );
     const byPhysical = new Map(routes.map((r) => [r.physicalTopic, r]));

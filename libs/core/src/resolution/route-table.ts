@@ -1,4 +1,4 @@
-import type { AppSnapshot, PartitionOffsets, SnapshotTopic } from '@kafka-fleet/contracts';
+import type { AppSnapshot, PartitionOffsets, SnapshotEra, SnapshotTopic } from '@kafka-fleet/contracts';
 
 /** Where one logical topic goes right now, for one application. */
 export interface Route {
@@ -60,6 +60,20 @@ export function findRoute(
       partitions: entry.partitions,
       ...(access === 'consume' && entry.floor ? { bounds: { floor: entry.floor } } : {}),
     },
+  };
+}
+
+/** The route a group that fell behind reads one earlier era of `entry` on, up to its fence. */
+export function eraRoute(entry: SnapshotTopic, era: SnapshotEra): Route {
+  return {
+    topic: entry.topic,
+    clusterId: era.clusterId,
+    bootstrapServers: era.bootstrapServers,
+    physicalTopic: era.physicalTopic,
+    epoch: era.epoch,
+    backend: entry.backend,
+    partitions: entry.partitions,
+    bounds: { ...(era.floor ? { floor: era.floor } : {}), ceiling: era.fence },
   };
 }
 

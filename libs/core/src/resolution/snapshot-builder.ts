@@ -3,9 +3,11 @@ import type {
   AppSnapshot,
   Cluster,
   ResolvedTopic,
+  SnapshotEra,
   SnapshotMigration,
   SnapshotTopic,
   Topic,
+  TopicEra,
   TopicMigration,
 } from '@kafka-fleet/contracts';
 import { NotFoundError } from '../errors/fleet-errors';
@@ -18,6 +20,7 @@ export function resolveTopic(
   topic: Topic,
   cluster: Cluster | undefined,
   sourceCluster?: Cluster,
+  clusters?: ReadonlyMap<string, Cluster>,
 ): ResolvedTopic {
   if (!cluster)
     throw new NotFoundError('cluster', topic.placement.clusterId, { context: { topic: topic.name } });
@@ -33,7 +36,26 @@ export function resolveTopic(
     ...(topic.migration && sourceCluster
       ? { migration: snapshotMigration(topic.migration, sourceCluster) }
       : {}),
+    ...(topic.eras?.length && clusters ? { eras: snapshotEras(topic.eras, clusters) } : {}),
   };
+}
+
+/** Eras whose cluster is still registered: one that is gone cannot be read anyway. */
+function snapshotEras(eras: readonly TopicEra[], clusters: ReadonlyMap<string, Cluster>): SnapshotEra[] {
+  return eras.flatMap((e) => {
+    const c = clusters.get(e.clusterId);
+    if (!c) return [];
+    return [
+      {
+        epoch: e.epoch,
+        clusterId: e.clusterId,
+        physicalTopic: e.physicalTopic,
+        bootstrapServers: [...c.bootstrapServers],
+        ...(e.floor ? { floor: e.floor } : {}),
+        fence: e.fence,
+      },
+    ];
+  });
 }
 
 function snapshotMigration(m: TopicMigration, source: Cluster): SnapshotMigration {
@@ -70,8 +92,9 @@ export function buildSnapshot(
     usedClusters.add(cluster.id);
     const sourceCluster = topic.migration && clusters.get(topic.migration.source.clusterId);
     if (sourceCluster) usedClusters.add(sourceCluster.id);
+    for (const era of topic.eras ?? []) if (clusters.has(era.clusterId)) usedClusters.add(era.clusterId);
     snapshotTopics.push({
-      ...resolveTopic(topic, cluster, sourceCluster),
+      ...resolveTopic(topic, cluster, sourceCluster, clusters),
       produce: access.produce,
       consume: access.consume,
       backend: access.backend ?? app.backend,
