@@ -18,6 +18,8 @@ export interface SweepJob {
   readonly ranges: readonly StragglerRange[];
   /** Called after each copied batch was acknowledged, with the next offset to copy. */
   readonly onCopied: (partition: number, nextOffset: string, records: number) => Promise<void>;
+  /** Called before each batch is copied; throwing stops the sweep (its lease was lost). */
+  readonly beforeCopy?: () => void;
   readonly timeoutMs: number;
 }
 
@@ -64,6 +66,12 @@ export class StragglerSweeper {
                 (m) => BigInt(m.offset) >= BigInt(range.from) && BigInt(m.offset) < end,
               );
               if (wanted.length > 0) {
+                try {
+                  job.beforeCopy?.();
+                } catch (error) {
+                  clearTimeout(timer);
+                  return reject(error); // not retried here: the step is over for this replica
+                }
                 await this.copy(producer, job, batch.partition, wanted);
                 copied += wanted.length;
                 const next = String(BigInt(wanted[wanted.length - 1].offset) + 1n);

@@ -4,12 +4,12 @@ import { TERMINAL_PHASES } from '@kafka-fleet/core';
 import { SERVICE_CONFIG } from '../config/config.tokens';
 import type { ServiceConfig } from '../config/service-config';
 import { ServiceMetrics } from '../metrics/service-metrics';
-import { LeasedTickLoop } from '../scheduling/leased-tick-loop';
+import { LeasedTickLoop, type LeaseGuard } from '../scheduling/leased-tick-loop';
 import { FleetRepository } from '../storage/fleet.repository';
 import { MigrationRepository, type StoredMigration } from '../storage/migration.repository';
 import { MigrationSteps } from './migration-steps';
 
-type Step = (m: StoredMigration, topic: Topic) => Promise<void>;
+type Step = (m: StoredMigration, topic: Topic, lease: LeaseGuard) => Promise<void>;
 
 /**
  * Drives every unfinished shuffle, one step per tick. Any replica may drive any shuffle, but only
@@ -34,7 +34,7 @@ export class MigrationOrchestrator implements OnApplicationBootstrap, OnModuleDe
       'switch-producers': (m, t) => steps.switchProducers(m, t),
       fence: (m, t) => steps.fence(m, t),
       'drain-consumers': (m, t) => steps.drainConsumers(m, t),
-      complete: (m, t) => steps.complete(m, t),
+      complete: (m, t, lease) => steps.complete(m, t, lease),
     };
     this.loop = new LeasedTickLoop(
       'shuffles',
@@ -42,7 +42,7 @@ export class MigrationOrchestrator implements OnApplicationBootstrap, OnModuleDe
         activeIds: () => migrations.activeIds(),
         lock: (id, owner, ttlMs) => migrations.lock(id, owner, ttlMs),
         unlock: (id, owner) => migrations.unlock(id, owner),
-        drive: (id) => this.drive(id),
+        drive: (id, lease) => this.drive(id, lease),
         failed: (id, error) => this.recordError(id, error),
         // Only the shuffles this replica drives are reported by it, each under its current phase only.
         beforeTick: () => {
@@ -69,7 +69,7 @@ export class MigrationOrchestrator implements OnApplicationBootstrap, OnModuleDe
   }
 
   /** One step of one shuffle; the loop calls it only while this replica holds the shuffle's lease. */
-  private async drive(id: string): Promise<void> {
+  private async drive(id: string, lease: LeaseGuard): Promise<void> {
     const m = await this.migrations.require(id);
     if (TERMINAL_PHASES.includes(m.phase)) return;
     this.observe(m);
@@ -82,7 +82,8 @@ export class MigrationOrchestrator implements OnApplicationBootstrap, OnModuleDe
       this.logger.error(`shuffle ${id} does not match topic ${m.topic}; leaving it for an operator`);
       return;
     }
-    await this.steps[m.phase]?.(m, topic);
+    lease.assertHeld();
+    await this.steps[m.phase]?.(m, topic, lease);
   }
 
   private observe(m: StoredMigration): void {

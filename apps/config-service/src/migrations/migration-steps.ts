@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SERVICE_CONFIG } from '../config/config.tokens';
 import type { ServiceConfig } from '../config/service-config';
-import type { Cluster, PartitionOffsets, Topic, TopicEra } from '@kafka-fleet/contracts';
+import type { Cluster, PartitionOffsets, SweepReport, Topic, TopicEra } from '@kafka-fleet/contracts';
 import {
   ConflictError,
   UnavailableError,
@@ -18,6 +18,7 @@ import { FleetKeys } from '../storage/fleet-keys';
 import { FleetRepository } from '../storage/fleet.repository';
 import { InstanceRepository } from '../storage/instance.repository';
 import { MigrationRepository, type StoredMigration } from '../storage/migration.repository';
+import type { LeaseGuard } from '../scheduling/leased-tick-loop';
 import { MigrationWriter } from './migration-writer';
 
 /**
@@ -203,7 +204,7 @@ export class MigrationSteps {
   }
 
   /** Sweeps stragglers (records written to the source after the fence) onto the target, then retires the source. */
-  async complete(m: StoredMigration, topic: Topic): Promise<void> {
+  async complete(m: StoredMigration, topic: Topic, lease: LeaseGuard): Promise<void> {
     const [source, target] = await Promise.all([
       this.repo.require('cluster', m.source.clusterId),
       this.repo.require('cluster', m.target.clusterId),
@@ -217,7 +218,8 @@ export class MigrationSteps {
       ...Object.fromEntries((m.sweep?.partitions ?? []).map((p) => [String(p.partition), p.to])),
     };
     const ranges = stragglers(from, endNow);
-    if (ranges.length > 0) current = await this.sweep(current, source, target, ranges);
+    if (ranges.length > 0) current = await this.sweep(current, source, target, ranges, lease);
+    lease.assertHeld();
     const records = current.sweep?.records ?? 0;
     await this.writer.enter(current, topic, 'done', {
       topic: { eras: [...(topic.eras ?? []), eraOf(m)] },
@@ -232,6 +234,7 @@ export class MigrationSteps {
     source: Cluster,
     target: Cluster,
     ranges: Array<{ partition: number; from: string; to: string }>,
+    lease: LeaseGuard,
   ): Promise<StoredMigration> {
     let current = m;
     await this.sweeper.sweep({
@@ -240,6 +243,8 @@ export class MigrationSteps {
       target: { cluster: target, topic: m.target.physicalTopic },
       ranges,
       timeoutMs: this.config.migration.sweepTimeoutMs,
+      // Two replicas sweeping one range would copy it twice: copy only while the lease is ours.
+      beforeCopy: () => lease.assertHeld(),
       onCopied: async (partition, nextOffset, records) => {
         this.metrics.sweptRecords.inc(records);
         const fromFence = current.fence?.[String(partition)] ?? '0';
@@ -249,13 +254,26 @@ export class MigrationSteps {
         ].sort((a, b) => a.partition - b.partition);
         const sweep = { records: (current.sweep?.records ?? 0) + records, partitions };
         // Progress is saved per acknowledged batch: a crash re-copies at most the batch in flight.
-        current =
-          (await this.migrations.update(current, { sweep })) ??
-          (await this.migrations.update(await this.migrations.require(m.id), { sweep })) ??
-          current;
+        current = await this.saveSweep(current, sweep);
       },
     });
     return current;
+  }
+
+  /**
+   * Saves sweep progress over `current`. If the record changed meanwhile, only a change that left
+   * the sweep alone (an operator's hold, a step error noted) is written over; progress someone
+   * else saved means another replica is sweeping, and this step stops rather than overwrite it.
+   */
+  private async saveSweep(current: StoredMigration, sweep: SweepReport): Promise<StoredMigration> {
+    const saved = await this.migrations.update(current, { sweep });
+    if (saved) return saved;
+    const fresh = await this.migrations.require(current.id);
+    if (JSON.stringify(fresh.sweep) !== JSON.stringify(current.sweep))
+      throw new ConflictError(`shuffle ${current.id}: another replica saved sweep progress; stopping`);
+    const retried = await this.migrations.update(fresh, { sweep });
+    if (!retried) throw new ConflictError(`shuffle ${current.id} kept changing while sweeping; will retry`);
+    return retried;
   }
 
   /** The source cluster stops hosting the logical topic (unless the shuffle stayed on one cluster). */

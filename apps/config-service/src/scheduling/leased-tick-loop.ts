@@ -1,5 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@nestjs/common';
+import { UnavailableError } from '@kafka-fleet/core';
+
+/** What a step holds while it runs: ask it before every side effect. */
+export interface LeaseGuard {
+  /** Aborted when the lease is known lost. */
+  readonly signal: AbortSignal;
+  /**
+   * Throws unless the lease is still ours by this replica's last renewal. Checked synchronously:
+   * after a pause longer than the lease (a stopped process), the step's next callback may run
+   * before the renewal timer gets to say so.
+   */
+  assertHeld(): void;
+}
 
 /** What a loop drives: long-running resources (shuffles, rebalance plans) stored in Redis, each with a lease. */
 export interface LeasedWork {
@@ -7,8 +20,12 @@ export interface LeasedWork {
   activeIds(): Promise<string[]>;
   lock(id: string, owner: string, ttlMs: number): Promise<boolean>;
   unlock(id: string, owner: string): Promise<void>;
-  /** One step of one resource, called only while this replica holds its lease. */
-  drive(id: string): Promise<void>;
+  /**
+   * One step of one resource, called only while this replica holds its lease. `lease` aborts when
+   * the lease is lost mid-step (another replica took it, or it could not be renewed in time): the
+   * step must then stop before its next side effect.
+   */
+  drive(id: string, lease: LeaseGuard): Promise<void>;
   /** A step that threw: it is retried on the next tick. */
   failed(id: string, error: unknown): Promise<void>;
   /** Called once per tick before the resources are driven. */
@@ -86,6 +103,56 @@ export class LeasedTickLoop {
       return;
     }
     this.held.add(id);
-    await this.work.drive(id);
+    const { guard, stop } = this.renewWhileDriving(id);
+    try {
+      await this.work.drive(id, guard);
+    } finally {
+      stop();
+    }
+  }
+
+  /**
+   * A step (a drain, a sweep) can outlast the lease many times over: it is renewed every third of
+   * its length while the step runs, so no other replica takes the resource over meanwhile. When a
+   * renewal is refused, or none succeeded for a whole lease length (Redis unreachable, or this
+   * process was stopped), the lease may be someone else's: the step is told to stop.
+   */
+  private renewWhileDriving(id: string): { guard: LeaseGuard; stop: () => void } {
+    const lease = new AbortController();
+    // Counted from when a renewal was sent, not answered: Redis started the TTL then.
+    let renewedAt = Date.now();
+    const validMs = this.timing.lockMs - Math.ceil(this.timing.lockMs / 10);
+    const lost = (why: string) => {
+      if (lease.signal.aborted) return;
+      this.held.delete(id);
+      this.logger.warn(`lost the lease of ${id} mid-step (${why}); stopping the step`);
+      lease.abort(new LeaseLostError(id, why));
+    };
+    const timer = setInterval(
+      () => {
+        if (Date.now() - renewedAt >= validMs) return lost('not renewed in time');
+        const sentAt = Date.now();
+        this.work.lock(id, this.owner, this.timing.lockMs).then(
+          (ok) => (ok ? (renewedAt = sentAt) : lost('held by another replica')),
+          () => undefined, // the next renewal tries again; the lease runs out if they all fail
+        );
+      },
+      Math.max(10, Math.floor(this.timing.lockMs / 3)),
+    );
+    const guard: LeaseGuard = {
+      signal: lease.signal,
+      assertHeld: () => {
+        if (!lease.signal.aborted && Date.now() - renewedAt >= validMs) lost('not renewed in time');
+        if (lease.signal.aborted) throw lease.signal.reason;
+      },
+    };
+    return { guard, stop: () => clearInterval(timer) };
+  }
+}
+
+/** A step stopped because its lease may be another replica's now; the next holder redoes it. */
+export class LeaseLostError extends UnavailableError {
+  constructor(id: string, why: string) {
+    super(`the lease of ${id} was lost mid-step (${why})`, { retriable: true, context: { id } });
   }
 }
