@@ -24,6 +24,7 @@ import { ErasService } from './migrations/eras.service';
 import { MigrationsController } from './migrations/migrations.controller';
 import { MigrationsService } from './migrations/migrations.service';
 import { MigrationRepository } from './storage/migration.repository';
+import { RedisClock } from './storage/redis-clock';
 import { RedisLeases } from './storage/redis-leases';
 import { DocsController } from './openapi/docs.controller';
 import { KafkaAdminGateway } from './kafka/kafka-admin.gateway';
@@ -94,6 +95,7 @@ export class AppModule {
         GroupsService,
         MigrationRepository,
         RedisLeases,
+        RedisClock,
         StragglerSweeper,
         MigrationWriter,
         MigrationSteps,

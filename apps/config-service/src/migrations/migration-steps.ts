@@ -86,7 +86,8 @@ export class MigrationSteps {
    * (cut off from the service, or not ours), so waiting only makes the switch smooth.
    */
   async switchProducers(m: StoredMigration, topic: Topic): Promise<void> {
-    const now = Date.now();
+    // Leases are judged on Redis's clock, as they were written; waiting is measured on this one.
+    const now = await this.instances.now();
     const live = (await this.instances.live(now)).map((i) => ({
       instanceId: i.instanceId,
       expiresAt: Date.parse(i.expiresAt),
@@ -101,7 +102,7 @@ export class MigrationSteps {
       .filter((i) => i.produces && !pending.includes(i.instanceId))
       .map((i) => i.instanceId)
       .sort();
-    const waitedMs = now - m.history[m.history.length - 1].enteredAt;
+    const waitedMs = Date.now() - m.history[m.history.length - 1].enteredAt;
     if (pending.length > 0 && waitedMs < this.config.migration.switchDeadlineMs) {
       if (
         pending.join() !== m.producersPending.join() ||

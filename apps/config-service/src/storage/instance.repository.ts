@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Heartbeat } from '@kafka-fleet/contracts';
 import { FleetKeys } from './fleet-keys';
+import { RedisClock } from './redis-clock';
 import type { RedisClient } from './redis-client.factory';
 import { REDIS_CLIENT, REDIS_TIMER, type RedisTimer } from './redis-timer';
 
@@ -19,13 +20,20 @@ export class InstanceRepository {
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     @Inject(REDIS_TIMER) private readonly timer: RedisTimer,
+    private readonly clock: RedisClock,
   ) {}
+
+  /** The time leases are judged by: Redis's, the same on every replica. */
+  now(): Promise<number> {
+    return this.clock.now();
+  }
 
   /**
    * Instances are keyed by app: an instance id is the client's own choice, so another app's
    * instance with the same id must never overwrite this one (nor be overwritten by it).
    */
-  async heartbeat(beat: Heartbeat, now = Date.now()): Promise<StoredInstance> {
+  async heartbeat(beat: Heartbeat): Promise<StoredInstance> {
+    const now = await this.clock.now();
     const field = instanceField(beat);
     const stored: StoredInstance = {
       ...beat,
@@ -42,8 +50,12 @@ export class InstanceRepository {
     return stored;
   }
 
-  /** Live instances only: expired leases are removed first (an expired lease counts as gone). */
-  async live(now = Date.now()): Promise<StoredInstance[]> {
+  /**
+   * Live instances only: expired leases are removed first (an expired lease counts as gone). `at`
+   * is a time read from `now()`, for a caller that compares expiries itself.
+   */
+  async live(at?: number): Promise<StoredInstance[]> {
+    const now = at ?? (await this.clock.now());
     const expired = await this.timer.time('zrangebyscore', () =>
       this.redis.zrangebyscore(FleetKeys.instanceLeases, '-inf', now),
     );
