@@ -118,7 +118,8 @@ describe('pausing and resuming a consumer group through the service', () => {
     const sre = fx.sre();
     const bad = await sre<{ error: { code: string } }>(
       'POST',
-      `/v1/groups/${encodeURIComponent('no spaces')}/pause`,
+      // Kafka takes nearly any group id (spaces, ':' and ',' included); a control character it is not.
+      `/v1/groups/${encodeURIComponent('bell\u0007group')}/pause`,
       {},
     );
     expect(bad.status).toBe(400);

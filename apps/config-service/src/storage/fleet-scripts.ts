@@ -58,7 +58,8 @@ for _, g in ipairs(redis.call('HVALS', KEYS[5])) do
   if control.paused then table.insert(paused, control.id) end
 end
 table.sort(paused)
-local out = {version, appJson, 0, table.concat(paused, ',')}
+-- newline-separated: a group id may hold any character but a control character
+local out = {version, appJson, 0, table.concat(paused, '\\n')}
 local clusterIds, seen = {}, {}
 if #names > 0 then
   local topics = redis.call('HMGET', KEYS[2], unpack(names))

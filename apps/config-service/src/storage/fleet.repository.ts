@@ -163,7 +163,7 @@ export class FleetRepository {
     return {
       version: Number(out[0]),
       app: parse<App>(out[1]),
-      pausedGroups: String(out[3]).split(',').filter(Boolean),
+      pausedGroups: String(out[3]).split('\n').filter(Boolean),
       topics: out.slice(4, 4 + topicCount).map((raw) => parse<Topic>(raw)),
       clusters: out.slice(4 + topicCount).map((raw) => parse<Cluster>(raw)),
     };
