@@ -50,6 +50,20 @@ describe('TopicLane', () => {
     await inflight;
   });
 
+  it('lets a throughput user issue many large sends at once on a fresh lane: the first-send wait is not a switch', async () => {
+    const lane = new TopicLane(route(1), 10_000, () => undefined);
+    const first = deferred();
+    const sends = Array.from({ length: 16 }, (_, i) =>
+      lane.run(1000, async () => {
+        if (i === 0) await first.promise;
+        return i;
+      }),
+    );
+    await new Promise((r) => setImmediate(r));
+    first.resolve();
+    await expect(Promise.all(sends)).resolves.toEqual([...Array(16).keys()]);
+  });
+
   it('does nothing when the route did not change, and a failed old send does not block the switch', async () => {
     const switches: number[] = [];
     const lane = new TopicLane(route(1), 10, (_f, t) => switches.push(t.epoch));

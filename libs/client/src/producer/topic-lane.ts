@@ -52,13 +52,17 @@ export class TopicLane {
    */
   async run<T>(count: number, send: (route: Route) => Promise<T>): Promise<T> {
     for (let gate = this.switching ?? this.opening; gate; gate = this.switching ?? this.opening) {
-      if (this.waiting + count > this.maxBuffered)
+      // Only a switch is bounded: it can last as long as an old send takes to answer, while the
+      // first send's round trip cannot. Counting that wait refused 16 concurrent 1,000-record sends
+      // on a fresh client "while its route switches" when nothing was switching.
+      const bounded = gate === this.switching;
+      if (bounded && this.waiting + count > this.maxBuffered)
         throw new BackpressureError(this.route.topic, this.maxBuffered);
-      this.waiting += count;
+      if (bounded) this.waiting += count;
       try {
         await gate;
       } finally {
-        this.waiting -= count;
+        if (bounded) this.waiting -= count;
       }
     }
     const route = this.route;
