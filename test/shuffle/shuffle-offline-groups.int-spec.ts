@@ -1,6 +1,6 @@
 import type { InstanceView } from '@kafka-fleet/contracts';
 import { ConsumerTally, ProducerLoad, verdict } from './support/traffic';
-import { KAFKAJS_APP, RDKAFKA_APP, ShuffleFixture, until } from './support/shuffle-fixture';
+import { KAFKAJS_APP, RDKAFKA_APP, ShuffleFixture, expectOk, until } from './support/shuffle-fixture';
 
 const PARTITIONS = 6;
 
@@ -18,6 +18,35 @@ function owedSinceFirstSight(loads: readonly ProducerLoad[], tally: ConsumerTall
   });
 }
 
+interface Group {
+  readonly id: string;
+  readonly tally: ConsumerTally;
+}
+
+/** One member of `group` in a client of its own (so it can go away with its client). */
+async function startGroup(fx: ShuffleFixture, app: string, group: Group, fromBeginning = true) {
+  const fleet = await fx.fleet(app as typeof KAFKAJS_APP);
+  const consumer = fleet.consumer({ groupId: group.id, fromBeginning });
+  await consumer.subscribe({ topics: [fx.topic] });
+  await consumer.run({ eachMessage: group.tally.handler() });
+  return { fleet, consumer };
+}
+
+async function expectEverythingOnce(owed: Parameters<typeof verdict>[0], group: Group): Promise<void> {
+  await until(`group ${group.id} has everything`, () => verdict(owed, group.tally).lost === 0, 60_000).catch(
+    () => undefined, // the assertion below says what is missing
+  );
+  const v = verdict(owed, group.tally);
+  expect({ group: group.id, ...v }).toEqual({
+    group: group.id,
+    produced: v.produced,
+    consumed: v.consumed,
+    lost: 0,
+    duplicated: 0,
+    orderViolations: 0,
+  });
+}
+
 describe.each([
   ['KafkaJS', KAFKAJS_APP, 27],
   ['node-rdkafka', RDKAFKA_APP, 28],
@@ -31,16 +60,10 @@ describe.each([
   });
 
   it('a group offline across A → B → A reads every era it missed when it is back; a drained group at latest starts at the floor', async () => {
-    const away = { id: `${fx.topic}.away`, tally: new ConsumerTally() };
+    const away: Group = { id: `${fx.topic}.away`, tally: new ConsumerTally() };
     const latest = { id: `${fx.topic}.latest`, tally: new ConsumerTally() };
-    const start = async (group: typeof away, fromBeginning: boolean) => {
-      const fleet = await fx.fleet(app);
-      const consumer = fleet.consumer({ groupId: group.id, fromBeginning });
-      await consumer.subscribe({ topics: [fx.topic] });
-      await consumer.run({ eachMessage: group.tally.handler() });
-      return fleet;
-    };
-    const awayFleet = await start(away, true);
+    const start = (group: Group, fromBeginning: boolean) => startGroup(fx, app, group, fromBeginning);
+    const { fleet: awayFleet } = await start(away, true);
     await start(latest, false);
     loads.push(
       new ProducerLoad('p1', await fx.fleet(KAFKAJS_APP), fx.topic, 2, 40),
@@ -82,26 +105,55 @@ describe.each([
 
     // Back, it reads alpha's first era up to its fence, then beta's, then alpha again.
     await start(away, true);
-    for (const g of [away, latest]) {
-      const owed = g === away ? loads : owedSinceFirstSight(loads, g.tally);
-      await until(`group ${g.id} has everything`, () => verdict(owed, g.tally).lost === 0, 60_000).catch(
-        () => undefined, // the assertion below says what is missing
-      );
-      const v = verdict(owed, g.tally);
-      expect({ group: g.id, ...v }).toEqual({
-        group: g.id,
-        produced: v.produced,
-        consumed: v.consumed,
-        lost: 0,
-        duplicated: 0,
-        orderViolations: 0,
-      });
-    }
+    await expectEverythingOnce(loads, away);
+    await expectEverythingOnce(owedSinceFirstSight(loads, latest.tally), latest);
     const eraOrder = away.tally.seen.slice(handledBeforeLeaving).map((s) => s.cluster);
     const firstBeta = eraOrder.indexOf('beta');
     expect(firstBeta).toBeGreaterThan(0);
     expect(eraOrder.slice(firstBeta).indexOf('alpha')).toBeGreaterThan(0);
     expect(doneBack.sweep?.records).toBe(0);
     expect(loads.every((l) => l.failures.length === 0)).toBe(true);
+  }, 300_000);
+});
+
+describe.each([
+  ['KafkaJS', KAFKAJS_APP, 31],
+  ['node-rdkafka', RDKAFKA_APP, 32],
+] as const)('a consumer group going offline mid-drain (%s consumers)', (_name, app, db) => {
+  const fx = new ShuffleFixture(db);
+  const loads: ProducerLoad[] = [];
+  beforeAll(() => fx.setUp(PARTITIONS));
+  afterAll(async () => {
+    await Promise.all(loads.map((l) => l.stop()));
+    await fx.tearDown();
+  });
+
+  it('lets the shuffle complete without it, and it reads the rest of the source when it is back', async () => {
+    const group: Group = { id: `${fx.topic}.midway`, tally: new ConsumerTally() };
+    const member = await startGroup(fx, app, group);
+    loads.push(new ProducerLoad('p1', await fx.fleet(KAFKAJS_APP), fx.topic, 2, 40));
+    for (const l of loads) l.start();
+    await until('the group reading', () => group.tally.seen.length > 100);
+
+    // Paused by an operator, it stops short of the fence, so the drain has to wait for it.
+    expectOk(await fx.sre()('POST', `/v1/groups/${group.id}/pause`, {}));
+    await until('the group paused', () => member.consumer.groupReports()[group.id]?.state === 'paused');
+    const started = await fx.startShuffle('beta');
+    const draining = await fx.waitFor(started.id, 'drain-consumers');
+    expect(draining.groups).toEqual([group.id]);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect((await fx.migration(started.id)).phase).toBe('drain-consumers'); // waiting for it
+
+    // Then its members go away mid-drain: nobody reads for it, so the shuffle completes without it.
+    await member.fleet.disconnect();
+    const done = await fx.waitFor(started.id, 'done', { timeoutMs: 60_000 });
+    expect(done.groupsOffline).toEqual([group.id]);
+    await until('records on beta', () => loads[0].ackedOn('beta') > 100);
+    for (const l of loads) await l.stop();
+
+    expectOk(await fx.sre()('POST', `/v1/groups/${group.id}/resume`, {}));
+    await startGroup(fx, app, group);
+    await expectEverythingOnce(loads, group);
+    expect(group.tally.seen.filter((s) => s.cluster === 'alpha').length).toBeGreaterThan(100);
   }, 300_000);
 });
