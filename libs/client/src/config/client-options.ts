@@ -30,6 +30,11 @@ export interface FleetClientOptions {
   readonly registry?: Registry;
   /** Where to keep the last-known-good snapshot on disk, so a restart works while the service is down. */
   readonly lastKnownGoodFile?: string;
+  /**
+   * A last-known-good file older than this is not started from: past Kafka's default retention,
+   * the placements and eras it names may hold nothing any more. @default 604800000 (7 days)
+   */
+  readonly lastKnownGoodMaxAgeMs?: number;
   /** Poll for a new snapshot this often when the watch stream is down. @default 30000 */
   readonly pollIntervalMs?: number;
   /** @default 10000 */
@@ -73,6 +78,7 @@ export const CLIENT_DEFAULTS = Object.freeze({
   requestTimeoutMs: 30_000,
   compression: 'none' as const,
   sessionTimeoutMs: 30_000,
+  lastKnownGoodMaxAgeMs: 7 * 24 * 3600 * 1000,
 });
 
 export function resolveOptions(options: FleetClientOptions): Readonly<ResolvedOptions> {

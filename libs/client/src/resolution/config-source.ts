@@ -1,4 +1,14 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import type { AppSnapshot } from '@kafka-fleet/contracts';
 import type { ResolvedOptions } from '../config/client-options';
@@ -25,6 +35,8 @@ export class ConfigSource {
   private again?: Promise<void>;
   /** Newest config version the service reported (a 304 still says how far the fleet has moved). */
   private seenVersion = 0;
+  /** The service asked for a resync: the next answer is taken as it is, older or not. */
+  private resyncing = false;
 
   constructor(
     private readonly api: ServiceApi,
@@ -39,7 +51,7 @@ export class ConfigSource {
       const saved = this.loadLastKnownGood();
       if (!saved)
         throw new ConfigUnavailableError(
-          'no configuration: the service is unreachable and no last-known-good copy exists',
+          'no configuration: the service is unreachable and no last-known-good copy exists (or it is older than lastKnownGoodMaxAgeMs)',
           { cause: error },
         );
       this.current = saved;
@@ -87,11 +99,25 @@ export class ConfigSource {
     }
     this.refreshing = (async () => {
       try {
-        const fetched = await this.api.snapshot(this.etag);
+        const resync = this.resyncing;
+        // A resync refetches in full: the service's versions may now be below ours.
+        const fetched = await this.api.snapshot(resync ? undefined : this.etag);
         this.lastContact = this.now();
-        this.seenVersion = Math.max(this.seenVersion, fetched.version);
+        this.resyncing = false;
+        // Once, on the service's word: after a restore its versions restart lower, and keeping
+        // ours made every watch ask from a version it never reached, be told to resync, forever.
+        this.seenVersion = resync ? fetched.version : Math.max(this.seenVersion, fetched.version);
         if (!fetched.snapshot) return;
         const previous = this.current;
+        if (previous && !resync && fetched.snapshot.version < previous.version) {
+          // An older snapshot than the one applied (a lost write, a stale replica): never route
+          // backwards unless the service says to resync.
+          this.options.logger.warn('ignoring a snapshot older than the one in use', {
+            inUse: previous.version,
+            offered: fetched.snapshot.version,
+          });
+          return;
+        }
         this.current = fetched.snapshot;
         this.etag = fetched.etag;
         this.saveLastKnownGood(fetched.snapshot);
@@ -135,16 +161,28 @@ export class ConfigSource {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
         // Any change (or a resync request) means: refetch the snapshot; the ETag makes it cheap.
+        if (/^event: resync$/m.test(block)) this.resyncing = true;
         if (/^event: (change|resync)$/m.test(block)) await this.refresh().catch(() => undefined);
         if (/^event: (resync|shutdown)$/m.test(block)) return;
       }
     }
   }
 
+  /** The saved snapshot, unless it is another app's or older than `lastKnownGoodMaxAgeMs`. */
   private loadLastKnownGood(): AppSnapshot | undefined {
-    if (!this.options.lastKnownGoodFile) return undefined;
+    const file = this.options.lastKnownGoodFile;
+    if (!file) return undefined;
     try {
-      const saved = JSON.parse(readFileSync(this.options.lastKnownGoodFile, 'utf8')) as AppSnapshot;
+      const ageMs = this.now() - statSync(file).mtimeMs;
+      if (ageMs > this.options.lastKnownGoodMaxAgeMs) {
+        this.options.logger.error('last-known-good snapshot too old to route by; not using it', {
+          file,
+          ageMs: Math.round(ageMs),
+          maxAgeMs: this.options.lastKnownGoodMaxAgeMs,
+        });
+        return undefined;
+      }
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as AppSnapshot;
       return saved.app === this.options.appId ? saved : undefined;
     } catch {
       return undefined;
@@ -156,9 +194,17 @@ export class ConfigSource {
     if (!file) return;
     try {
       mkdirSync(dirname(file), { recursive: true });
-      // Write-then-rename: a crash mid-write never leaves a torn last-known-good file.
-      writeFileSync(`${file}.tmp`, JSON.stringify(snapshot));
-      renameSync(`${file}.tmp`, file);
+      // A temp file of its own (two clients may share the path), synced, then renamed over the
+      // old one: a crash or a power cut never leaves a torn or empty last-known-good file.
+      const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      const fd = openSync(tmp, 'w');
+      try {
+        writeSync(fd, JSON.stringify(snapshot));
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, file);
     } catch (error) {
       this.options.logger.warn('could not save the last-known-good snapshot', {
         file,
