@@ -52,11 +52,21 @@ export class EraCatchUp {
    */
   async routeFor(entry: SnapshotTopic, current: Route): Promise<Route> {
     if (entry.migration?.drainedGroups.includes(this.groupId)) this.movedAlong.add(entry.topic);
-    for (const era of entry.eras ?? []) {
-      if (era.epoch >= current.epoch) continue;
-      const route = eraRoute(entry, era);
-      const standing = await this.standingOf(entry.topic, era, route);
-      if (standing === 'behind') return route;
+    const eras = (entry.eras ?? []).filter((e) => e.epoch < current.epoch);
+    // Every era not judged yet is asked about at once: a topic moved often (each fleet rebalance
+    // move is a shuffle) would otherwise delay a consumer's start by one connection per era.
+    const unjudged = eras.filter((e) => !this.standings.has(eraKey(entry.topic, e.epoch)));
+    const commits = new Map(
+      await Promise.all(
+        unjudged.map(async (e) => [e.epoch, await this.committedOnEra(eraRoute(entry, e), e)] as const),
+      ),
+    );
+    for (const era of eras) {
+      const committed = commits.get(era.epoch);
+      const standing = committed
+        ? this.judge(entry.topic, era, committed)
+        : this.standings.get(eraKey(entry.topic, era.epoch));
+      if (standing === 'behind') return eraRoute(entry, era);
     }
     return current;
   }
@@ -103,24 +113,24 @@ export class EraCatchUp {
     return passed;
   }
 
-  private async standingOf(topic: string, era: SnapshotEra, route: Route): Promise<EraStanding> {
-    const key = eraKey(topic, era.epoch);
-    const known = this.standings.get(key);
-    if (known) return known;
+  private async committedOnEra(route: Route, era: SnapshotEra): Promise<PartitionOffsets> {
     const probe = BACKENDS[route.backend].createConsumer(
       { clusterId: era.clusterId, bootstrapServers: era.bootstrapServers, clientId: this.options.appId },
       { groupId: this.groupId, sessionTimeoutMs: this.options.sessionTimeoutMs, fromBeginning: true },
     );
-    let committed: PartitionOffsets;
     await probe.connect();
     try {
-      committed = await committedOn(probe, route);
+      return await committedOn(probe, route);
     } finally {
       await probe.disconnect().catch(() => undefined);
     }
+  }
+
+  /** Oldest first: whether the group read an earlier era decides what no commit here means. */
+  private judge(topic: string, era: SnapshotEra, committed: PartitionOffsets): EraStanding {
     const { standing, unread } = eraStanding(era, committed, this.movedAlong.has(topic));
     if (standing !== 'never-read') this.movedAlong.add(topic);
-    this.standings.set(key, standing);
+    this.standings.set(eraKey(topic, era.epoch), standing);
     if (standing === 'behind')
       this.options.logger.warn(
         'consumer group is behind on an earlier era: reading it up to its fence first',
