@@ -9,6 +9,18 @@ import {
 } from '@kafka-fleet/core';
 import { ConfigResourceTypes, ConfigSource, Kafka, logLevel, type Admin } from 'kafkajs';
 
+/** Offset fetches in flight at once when every group of a cluster is asked about one topic. */
+const GROUP_FETCH_CONCURRENCY = 16;
+
+async function committedOf(admin: Admin, groupId: string, topic: string): Promise<PartitionOffsets> {
+  const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  return Object.fromEntries(
+    (entry?.partitions ?? [])
+      .filter((p) => BigInt(p.offset) >= 0n)
+      .map((p) => [String(p.partition), p.offset]),
+  );
+}
+
 export interface PartitionInfo {
   readonly partition: number;
   readonly leader: number;
@@ -214,14 +226,9 @@ export class KafkaAdminGateway implements OnModuleDestroy {
 
   /** A group's committed offsets on `topic`; partitions it never committed are left out. */
   async committedOffsets(cluster: Cluster, groupId: string, topic: string): Promise<PartitionOffsets> {
-    return this.call(cluster, `read offsets of group ${groupId}`, async (admin) => {
-      const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      return Object.fromEntries(
-        (entry?.partitions ?? [])
-          .filter((p) => BigInt(p.offset) >= 0n)
-          .map((p) => [String(p.partition), p.offset]),
-      );
-    });
+    return this.call(cluster, `read offsets of group ${groupId}`, (admin) =>
+      committedOf(admin, groupId, topic),
+    );
   }
 
   /** Deletes a physical topic (a retired era); one that is already gone is not an error. */
@@ -232,18 +239,25 @@ export class KafkaAdminGateway implements OnModuleDestroy {
   }
 
   /**
-   * Every consumer group with a committed offset on `topic`, live or not: a shuffle drains what
-   * Kafka knows, not only the groups whose members happen to heartbeat to the service.
+   * Every consumer group with a committed offset on `topic`, live or not, with those offsets: a
+   * shuffle drains what Kafka knows, not only the groups whose members happen to heartbeat to the
+   * service. Groups are asked a few at a time (one request each), not one after another.
    */
-  async groupsWithOffsets(cluster: Cluster, topic: string): Promise<string[]> {
+  async groupsWithOffsets(cluster: Cluster, topic: string): Promise<Map<string, PartitionOffsets>> {
     return this.call(cluster, `find the groups of ${topic}`, async (admin) => {
-      const { groups } = await admin.listGroups();
-      const found: string[] = [];
-      for (const g of groups.filter((x) => x.protocolType === 'consumer' || x.protocolType === '')) {
-        const [entry] = await admin.fetchOffsets({ groupId: g.groupId, topics: [topic] });
-        if ((entry?.partitions ?? []).some((p) => BigInt(p.offset) >= 0n)) found.push(g.groupId);
+      const ids = (await admin.listGroups()).groups
+        .filter((g) => g.protocolType === 'consumer' || g.protocolType === '')
+        .map((g) => g.groupId)
+        .sort();
+      const found = new Map<string, PartitionOffsets>();
+      for (let i = 0; i < ids.length; i += GROUP_FETCH_CONCURRENCY) {
+        const batch = ids.slice(i, i + GROUP_FETCH_CONCURRENCY);
+        const offsets = await Promise.all(batch.map((id) => committedOf(admin, id, topic)));
+        batch.forEach((id, at) => {
+          if (Object.keys(offsets[at]).length > 0) found.set(id, offsets[at]);
+        });
       }
-      return found.sort();
+      return found;
     });
   }
 

@@ -95,8 +95,7 @@ export class ErasService {
     if (!cluster) return [];
     if (!(await this.kafka.topicExists(cluster, era.physicalTopic))) return [];
     const out: GroupOnEra[] = [];
-    for (const group of await this.kafka.groupsWithOffsets(cluster, era.physicalTopic)) {
-      const committed = await this.kafka.committedOffsets(cluster, group, era.physicalTopic);
+    for (const [group, committed] of await this.kafka.groupsWithOffsets(cluster, era.physicalTopic)) {
       const { standing, unread } = eraStanding(era, committed, false);
       out.push({ group, standing, unread: unread.toString() });
     }

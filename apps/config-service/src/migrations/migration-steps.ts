@@ -139,7 +139,7 @@ export class MigrationSteps {
     this.metrics.fenceApplySeconds.observe(fenceApplyMs / 1000);
     // Every group Kafka holds offsets for is drained, whether or not its members heartbeat.
     const found = await this.kafka.groupsWithOffsets(source, m.source.physicalTopic);
-    const groups = [...new Set([...m.groups, ...found])].sort();
+    const groups = [...new Set([...m.groups, ...found.keys()])].sort();
     await this.writer.enter(m, topic, 'drain-consumers', {
       record: { fence, groups },
       detail: { fence, writeFence: WRITE_FENCE_CONFIG, fenceApplyMs, groups: groups.length },
