@@ -1,5 +1,5 @@
 import type { InstanceView } from '@kafka-fleet/contracts';
-import { ConsumerTally, ProducerLoad, verdict } from './support/traffic';
+import { ConsumerTally, ProducerLoad, expectEveryRecordOnce } from './support/traffic';
 import { KAFKAJS_APP, RDKAFKA_APP, ShuffleFixture, expectOk, until } from './support/shuffle-fixture';
 
 const PARTITIONS = 6;
@@ -32,25 +32,8 @@ async function startGroup(fx: ShuffleFixture, app: string, group: Group, fromBeg
   return { fleet, consumer };
 }
 
-async function expectEverythingOnce(owed: Parameters<typeof verdict>[0], group: Group): Promise<void> {
-  await until(`group ${group.id} has everything`, () => verdict(owed, group.tally).lost === 0, 60_000).catch(
-    () => undefined, // the assertion below says what is missing
-  );
-  const v = verdict(owed, group.tally);
-  expect({ group: group.id, ...v }).toEqual({
-    group: group.id,
-    produced: v.produced,
-    consumed: v.consumed,
-    lost: 0,
-    duplicated: 0,
-    orderViolations: 0,
-  });
-}
-
-describe.each([
-  ['KafkaJS', KAFKAJS_APP, 27],
-  ['node-rdkafka', RDKAFKA_APP, 28],
-] as const)('consumer groups away during shuffles (%s consumers)', (_name, app, db) => {
+/** A shuffle fixture on its own Redis DB, set up before the describe's tests; loads stop after. */
+function fixtureWithLoads(db: number): { fx: ShuffleFixture; loads: ProducerLoad[] } {
   const fx = new ShuffleFixture(db);
   const loads: ProducerLoad[] = [];
   beforeAll(() => fx.setUp(PARTITIONS));
@@ -58,6 +41,14 @@ describe.each([
     await Promise.all(loads.map((l) => l.stop()));
     await fx.tearDown();
   });
+  return { fx, loads };
+}
+
+describe.each([
+  ['KafkaJS', KAFKAJS_APP, 27],
+  ['node-rdkafka', RDKAFKA_APP, 28],
+] as const)('consumer groups away during shuffles (%s consumers)', (_name, app, db) => {
+  const { fx, loads } = fixtureWithLoads(db);
 
   it('a group offline across A → B → A reads every era it missed when it is back; a drained group at latest starts at the floor', async () => {
     const away: Group = { id: `${fx.topic}.away`, tally: new ConsumerTally() };
@@ -105,8 +96,8 @@ describe.each([
 
     // Back, it reads alpha's first era up to its fence, then beta's, then alpha again.
     await start(away, true);
-    await expectEverythingOnce(loads, away);
-    await expectEverythingOnce(owedSinceFirstSight(loads, latest.tally), latest);
+    await expectEveryRecordOnce(loads, away.tally, away.id);
+    await expectEveryRecordOnce(owedSinceFirstSight(loads, latest.tally), latest.tally, latest.id);
     const eraOrder = away.tally.seen.slice(handledBeforeLeaving).map((s) => s.cluster);
     const firstBeta = eraOrder.indexOf('beta');
     expect(firstBeta).toBeGreaterThan(0);
@@ -120,13 +111,7 @@ describe.each([
   ['KafkaJS', KAFKAJS_APP, 31],
   ['node-rdkafka', RDKAFKA_APP, 32],
 ] as const)('a consumer group going offline mid-drain (%s consumers)', (_name, app, db) => {
-  const fx = new ShuffleFixture(db);
-  const loads: ProducerLoad[] = [];
-  beforeAll(() => fx.setUp(PARTITIONS));
-  afterAll(async () => {
-    await Promise.all(loads.map((l) => l.stop()));
-    await fx.tearDown();
-  });
+  const { fx, loads } = fixtureWithLoads(db);
 
   it('lets the shuffle complete without it, and it reads the rest of the source when it is back', async () => {
     const group: Group = { id: `${fx.topic}.midway`, tally: new ConsumerTally() };
@@ -153,7 +138,7 @@ describe.each([
 
     expectOk(await fx.sre()('POST', `/v1/groups/${group.id}/resume`, {}));
     await startGroup(fx, app, group);
-    await expectEverythingOnce(loads, group);
+    await expectEveryRecordOnce(loads, group.tally, group.id);
     expect(group.tally.seen.filter((s) => s.cluster === 'alpha').length).toBeGreaterThan(100);
   }, 300_000);
 });

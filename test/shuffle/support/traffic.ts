@@ -1,4 +1,5 @@
 import type { FleetClient } from '@kafka-fleet/client';
+import { until } from '../../client/fleet-fixture';
 
 /** One record's identity: which producer wrote it, its sequence number, and its key. */
 export interface Stamp {
@@ -139,4 +140,29 @@ export function verdict(
   }
   const lost = [...expected.values()].filter((n) => n === 0).length;
   return { produced: expected.size, consumed: tally.seen.length, lost, duplicated, orderViolations };
+}
+
+/**
+ * Waits (up to 60 s) until the group handled every acknowledged record, then asserts it did so
+ * exactly once and per key in order; `group` labels the verdict in a failure. Returns the verdict.
+ */
+export async function expectEveryRecordOnce(
+  owed: ReadonlyArray<{ readonly name: string; readonly acked: ReadonlySet<number> }>,
+  tally: ConsumerTally,
+  group?: string,
+): Promise<Verdict> {
+  await until(`${group ?? 'the group'} has everything`, () => verdict(owed, tally).lost === 0, 60_000).catch(
+    () => undefined, // the assertion below says what is missing
+  );
+  const v = verdict(owed, tally);
+  const label = group === undefined ? {} : { group };
+  expect({ ...label, ...v }).toEqual({
+    ...label,
+    produced: v.produced,
+    consumed: v.consumed,
+    lost: 0,
+    duplicated: 0,
+    orderViolations: 0,
+  });
+  return v;
 }
