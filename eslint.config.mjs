@@ -31,6 +31,15 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS hooks that must run before any TypeScript can (test children's require hook).
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['libs/core/**/*.ts'],
     rules: {
       'no-restricted-imports': [

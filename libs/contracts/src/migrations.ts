@@ -80,8 +80,11 @@ export interface MigrationPhaseEntry {
 
 export interface SweepReport {
   readonly records: number;
-  /** Per partition: copied from `from` (the fence) up to, not including, `to`. */
-  readonly partitions: Array<{ partition: number; from: string; to: string }>;
+  /**
+   * Per partition: copied from `from` (the fence) up to, not including, `to`; `records` copied
+   * there (absent in records stored before it was kept per partition).
+   */
+  readonly partitions: Array<{ partition: number; from: string; to: string; records?: number }>;
 }
 
 /** A shuffle as the service stores and reports it. */

@@ -50,13 +50,20 @@ export class ConfigServiceHarness {
   }
 
   async start(extraEnv: Record<string, string> = {}): Promise<ServiceUnderTest> {
+    const config = loadServiceConfig(this.environment(extraEnv));
+    const app = await startConfigService(config);
+    return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1'), config };
+  }
+
+  /** The environment a service replica of this harness boots with (in this process or another). */
+  environment(extraEnv: Record<string, string> = {}): Record<string, string> {
     const tokens = [
       { name: 'root', role: 'admin', sha256: hashToken(this.tokens.admin) },
       { name: 'sre', role: 'operator', sha256: hashToken(this.tokens.operator) },
       { name: 'payments', role: 'app', app: APP_ID, sha256: hashToken(this.tokens.app) },
       { name: 'ledger', role: 'app', app: OTHER_APP_ID, sha256: hashToken(this.tokens.otherApp) },
     ];
-    const config = loadServiceConfig({
+    return {
       KF_PORT: '0',
       KF_REDIS_URL: this.redisUrl,
       KF_AUTH_TOKENS: JSON.stringify(tokens),
@@ -64,9 +71,7 @@ export class ConfigServiceHarness {
       KF_LOG_LEVEL: 'error',
       ...this.env,
       ...extraEnv,
-    });
-    const app = await startConfigService(config);
-    return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1'), config };
+    };
   }
 }
 

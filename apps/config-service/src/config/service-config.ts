@@ -46,6 +46,7 @@ const envSchema = z.object({
   KF_MIGRATION_TICK_MS: intVar(100, 10, 60_000),
   KF_MIGRATION_LOCK_MS: intVar(5_000, 500, 300_000),
   KF_SWEEP_TIMEOUT_MS: intVar(120_000, 1_000, 3_600_000),
+  KF_SWEEP_FETCH_BYTES: intVar(1_048_576, 1_024, 64 * 1_048_576),
   KF_MIGRATION_OFFLINE_GROUP_GRACE_MS: intVar(0, 0, 86_400_000),
   KF_MIGRATION_SWITCH_DEADLINE_MS: intVar(30_000, 0, 3_600_000),
   KF_MIGRATION_FENCE_SETTLE_MS: intVar(200, 10, 10_000),
@@ -71,6 +72,8 @@ export interface ServiceConfig {
     readonly tickMs: number;
     readonly lockMs: number;
     readonly sweepTimeoutMs: number;
+    /** How much the straggler sweep fetches per partition at a time: one batch, one transaction. */
+    readonly sweepFetchBytes: number;
     /** How long a drain waits for a group none of whose members is alive any more. */
     readonly offlineGroupGraceMs: number;
     /**
@@ -108,6 +111,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
       tickMs: e.KF_MIGRATION_TICK_MS,
       lockMs: e.KF_MIGRATION_LOCK_MS,
       sweepTimeoutMs: e.KF_SWEEP_TIMEOUT_MS,
+      sweepFetchBytes: e.KF_SWEEP_FETCH_BYTES,
       offlineGroupGraceMs: e.KF_MIGRATION_OFFLINE_GROUP_GRACE_MS,
       switchDeadlineMs: e.KF_MIGRATION_SWITCH_DEADLINE_MS,
       fenceSettleMs: e.KF_MIGRATION_FENCE_SETTLE_MS,

@@ -30,10 +30,10 @@ export class MigrationOrchestrator implements OnApplicationBootstrap, OnModuleDe
     @Inject(SERVICE_CONFIG) config: ServiceConfig,
   ) {
     this.steps = {
-      prepare: (m, t) => steps.prepare(m, t),
-      'switch-producers': (m, t) => steps.switchProducers(m, t),
-      fence: (m, t) => steps.fence(m, t),
-      'drain-consumers': (m, t) => steps.drainConsumers(m, t),
+      prepare: (m, t, lease) => steps.prepare(m, t, lease),
+      'switch-producers': (m, t, lease) => steps.switchProducers(m, t, lease),
+      fence: (m, t, lease) => steps.fence(m, t, lease),
+      'drain-consumers': (m, t, lease) => steps.drainConsumers(m, t, lease),
       complete: (m, t, lease) => steps.complete(m, t, lease),
     };
     this.loop = new LeasedTickLoop(
@@ -43,7 +43,7 @@ export class MigrationOrchestrator implements OnApplicationBootstrap, OnModuleDe
         lock: (id, owner, ttlMs) => migrations.lock(id, owner, ttlMs),
         unlock: (id, owner) => migrations.unlock(id, owner),
         drive: (id, lease) => this.drive(id, lease),
-        failed: (id, error) => this.recordError(id, error),
+        failed: (id, error, lease) => this.recordError(id, error, lease),
         // Only the shuffles this replica drives are reported by it, each under its current phase only.
         beforeTick: () => {
           this.metrics.migrationsActive.reset();
@@ -74,7 +74,7 @@ export class MigrationOrchestrator implements OnApplicationBootstrap, OnModuleDe
     if (TERMINAL_PHASES.includes(m.phase)) return;
     this.observe(m);
     if (m.holdAt.includes(m.phase)) {
-      if (!m.held) await this.migrations.update(m, { held: true });
+      if (!m.held) await this.migrations.update(m, { held: true }, lease.owner);
       return;
     }
     const topic = await this.repo.require('topic', m.topic);
@@ -94,11 +94,11 @@ export class MigrationOrchestrator implements OnApplicationBootstrap, OnModuleDe
   }
 
   /** A failed step is retried on the next tick; the last error is shown in the shuffle's status. */
-  private async recordError(id: string, error: unknown): Promise<void> {
+  private async recordError(id: string, error: unknown, lease: LeaseGuard): Promise<void> {
     const message = (error as Error).message;
     this.logger.warn(`shuffle ${id} step failed (will retry): ${message}`);
     const m = await this.migrations.get(id).catch(() => undefined);
     if (m && m.lastError !== message)
-      await this.migrations.update(m, { lastError: message }).catch(() => undefined);
+      await this.migrations.update(m, { lastError: message }, lease.owner).catch(() => undefined);
   }
 }

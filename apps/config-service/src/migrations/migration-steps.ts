@@ -38,6 +38,31 @@ function eraOf(m: StoredMigration): TopicEra {
 }
 
 /**
+ * The sweep report after `records` more were copied on `partition` up to `next` (or, `absolute`,
+ * after that partition's total reached `records`: progress found committed in Kafka).
+ */
+function sweepAfter(
+  m: StoredMigration,
+  partition: number,
+  next: string,
+  records: number,
+  absolute: boolean,
+): SweepReport {
+  const before = m.sweep?.partitions ?? [];
+  const earlier = before.find((p) => p.partition === partition);
+  const partitions = [
+    ...before.filter((p) => p.partition !== partition),
+    {
+      partition,
+      from: m.fence?.[String(partition)] ?? '0',
+      to: next,
+      records: absolute ? records : (earlier?.records ?? 0) + records,
+    },
+  ].sort((a, b) => a.partition - b.partition);
+  return { records: partitions.reduce((n, p) => n + (p.records ?? 0), 0), partitions };
+}
+
+/**
  * The work of each shuffle phase. Every step is idempotent and starts from what is stored, so a
  * step interrupted by a crash is simply done again by whichever replica holds the lease next.
  */
@@ -56,7 +81,7 @@ export class MigrationSteps {
   ) {}
 
   /** Target topic created (same partitions and configs) and its start offsets recorded; then producers switch. */
-  async prepare(m: StoredMigration, topic: Topic): Promise<void> {
+  async prepare(m: StoredMigration, topic: Topic, lease: LeaseGuard): Promise<void> {
     const target = await this.repo.require('cluster', m.target.clusterId);
     try {
       await this.kafka.ensureTopic(target, {
@@ -68,7 +93,10 @@ export class MigrationSteps {
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
       // Nothing has moved yet: a target that cannot hold the topic ends the shuffle cleanly.
-      await this.writer.enter(m, topic, 'failed', { record: { lastError: error.message } });
+      await this.writer.enter(m, topic, 'failed', {
+        record: { lastError: error.message },
+        leaseOwner: lease.owner,
+      });
       return;
     }
     const startOffsets = await this.kafka.endOffsets(target, m.target.physicalTopic);
@@ -77,6 +105,7 @@ export class MigrationSteps {
       record: { startOffsets },
       indexOps: [{ op: 'sadd', key: FleetKeys.placement(m.target.clusterId), m: topic.name }],
       detail: { to: m.target, epoch: m.epochTo, startOffsets },
+      leaseOwner: lease.owner,
     });
   }
 
@@ -85,7 +114,7 @@ export class MigrationSteps {
    * `switchDeadlineMs`: the broker fence that follows is what stops a producer that never switches
    * (cut off from the service, or not ours), so waiting only makes the switch smooth.
    */
-  async switchProducers(m: StoredMigration, topic: Topic): Promise<void> {
+  async switchProducers(m: StoredMigration, topic: Topic, lease: LeaseGuard): Promise<void> {
     // Leases are judged on Redis's clock, as they were written; waiting is measured on this one.
     const now = await this.instances.now();
     const live = (await this.instances.live(now)).map((i) => ({
@@ -108,7 +137,11 @@ export class MigrationSteps {
         pending.join() !== m.producersPending.join() ||
         acknowledged.join() !== m.producersAcknowledged.join()
       )
-        await this.migrations.update(m, { producersPending: pending, producersAcknowledged: acknowledged });
+        await this.migrations.update(
+          m,
+          { producersPending: pending, producersAcknowledged: acknowledged },
+          lease.owner,
+        );
       return;
     }
     if (pending.length > 0)
@@ -121,6 +154,7 @@ export class MigrationSteps {
         producersAcknowledged: acknowledged.length,
         ...(pending.length > 0 ? { producersNotSwitched: pending } : {}),
       },
+      leaseOwner: lease.owner,
     });
   }
 
@@ -130,7 +164,7 @@ export class MigrationSteps {
    * cut off, or not ours) can get an acknowledgement from the source again. Applying the fence
    * again after a crash is a no-op.
    */
-  async fence(m: StoredMigration, topic: Topic): Promise<void> {
+  async fence(m: StoredMigration, topic: Topic, lease: LeaseGuard): Promise<void> {
     const source = await this.repo.require('cluster', m.source.clusterId);
     const started = Date.now();
     await this.kafka.fenceWrites(source, m.source.physicalTopic);
@@ -143,6 +177,7 @@ export class MigrationSteps {
     await this.writer.enter(m, topic, 'drain-consumers', {
       record: { fence, groups },
       detail: { fence, writeFence: WRITE_FENCE_CONFIG, fenceApplyMs, groups: groups.length },
+      leaseOwner: lease.owner,
     });
   }
 
@@ -168,7 +203,7 @@ export class MigrationSteps {
    * reported as offline: the source stays an era of the topic, and the group reads it up to the
    * fence when it comes back (see `complete`), so nothing it has not handled is lost.
    */
-  async drainConsumers(m: StoredMigration, topic: Topic): Promise<void> {
+  async drainConsumers(m: StoredMigration, topic: Topic, lease: LeaseGuard): Promise<void> {
     const source = await this.repo.require('cluster', m.source.clusterId);
     const live = new Set(
       (await this.instances.live()).flatMap((i) =>
@@ -196,11 +231,15 @@ export class MigrationSteps {
       await this.writer.enter(m, topic, 'complete', {
         record: { groups, groupsDrained: drained, ...(offline.length > 0 ? { groupsOffline: offline } : {}) },
         detail: { groups: groups.length, ...(offline.length > 0 ? { groupsOffline: offline } : {}) },
+        leaseOwner: lease.owner,
       });
     } else if (drained.length > m.groupsDrained.length) {
-      await this.writer.enter(m, topic, 'drain-consumers', { record: { groups, groupsDrained: drained } });
+      await this.writer.enter(m, topic, 'drain-consumers', {
+        record: { groups, groupsDrained: drained },
+        leaseOwner: lease.owner,
+      });
     } else if (groups.length > m.groups.length) {
-      await this.migrations.update(m, { groups });
+      await this.migrations.update(m, { groups }, lease.owner);
     }
   }
 
@@ -227,6 +266,7 @@ export class MigrationSteps {
       record: { sweep: { records, partitions: current.sweep?.partitions ?? [] } },
       indexOps: this.retireSourceIndex(m, topic),
       detail: { sweptRecords: records, retired: m.source },
+      leaseOwner: lease.owner,
     });
   }
 
@@ -244,18 +284,16 @@ export class MigrationSteps {
       target: { cluster: target, topic: m.target.physicalTopic },
       ranges,
       timeoutMs: this.config.migration.sweepTimeoutMs,
-      // Two replicas sweeping one range would copy it twice: copy only while the lease is ours.
+      maxBytesPerPartition: this.config.migration.sweepFetchBytes,
+      // The sweeper's transactions fence a paused replica's copies; this just stops it early.
       beforeCopy: () => lease.assertHeld(),
-      onCopied: async (partition, nextOffset, records) => {
-        this.metrics.sweptRecords.inc(records);
-        const fromFence = current.fence?.[String(partition)] ?? '0';
-        const partitions = [
-          ...(current.sweep?.partitions ?? []).filter((p) => p.partition !== partition),
-          { partition, from: fromFence, to: nextOffset },
-        ].sort((a, b) => a.partition - b.partition);
-        const sweep = { records: (current.sweep?.records ?? 0) + records, partitions };
-        // Progress is saved per acknowledged batch: a crash re-copies at most the batch in flight.
-        current = await this.saveSweep(current, sweep);
+      onCopied: async (partition, nextOffset, records, how) => {
+        const sweep = sweepAfter(current, partition, nextOffset, records, how?.absolute === true);
+        if (JSON.stringify(sweep) === JSON.stringify(current.sweep)) return; // known already
+        const added = sweep.records - (current.sweep?.records ?? 0);
+        if (added > 0) this.metrics.sweptRecords.inc(added);
+        // The report of what Kafka holds committed; a crash loses none of it (see StragglerSweeper).
+        current = await this.saveSweep(current, sweep, lease.owner);
       },
     });
     return current;
@@ -266,13 +304,17 @@ export class MigrationSteps {
    * the sweep alone (an operator's hold, a step error noted) is written over; progress someone
    * else saved means another replica is sweeping, and this step stops rather than overwrite it.
    */
-  private async saveSweep(current: StoredMigration, sweep: SweepReport): Promise<StoredMigration> {
-    const saved = await this.migrations.update(current, { sweep });
+  private async saveSweep(
+    current: StoredMigration,
+    sweep: SweepReport,
+    leaseOwner: string,
+  ): Promise<StoredMigration> {
+    const saved = await this.migrations.update(current, { sweep }, leaseOwner);
     if (saved) return saved;
     const fresh = await this.migrations.require(current.id);
     if (JSON.stringify(fresh.sweep) !== JSON.stringify(current.sweep))
       throw new ConflictError(`shuffle ${current.id}: another replica saved sweep progress; stopping`);
-    const retried = await this.migrations.update(fresh, { sweep });
+    const retried = await this.migrations.update(fresh, { sweep }, leaseOwner);
     if (!retried) throw new ConflictError(`shuffle ${current.id} kept changing while sweeping; will retry`);
     return retried;
   }

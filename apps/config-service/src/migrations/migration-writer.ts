@@ -13,6 +13,12 @@ export interface PhaseChange {
   readonly record?: Partial<Migration>;
   readonly indexOps?: IndexOp[];
   readonly detail?: Record<string, unknown>;
+  /**
+   * The orchestrator's lease owner the change is made under: the write is refused
+   * (LeaseLostError) unless that owner still holds the shuffle's lease. An operator's change
+   * (abort) has none and is checked by the topic's version alone.
+   */
+  readonly leaseOwner?: string;
 }
 
 /** The client-facing part of a shuffle, embedded in the topic. */
@@ -99,6 +105,7 @@ export class MigrationWriter {
       ],
       { migration: m.id, phase: to, from: m.phase, ...change.detail },
       actor,
+      change.leaseOwner,
     );
     if (to === m.phase) return record;
     const left = m.history[m.history.length - 1];
@@ -127,6 +134,7 @@ export class MigrationWriter {
     indexOps: IndexOp[],
     detail: Record<string, unknown>,
     actor: string,
+    leaseOwner?: string,
   ): Promise<void> {
     await this.repo.mutate({
       kind: 'topic',
@@ -135,6 +143,11 @@ export class MigrationWriter {
       expectedVersion: topic.version,
       entity: stamp(next, { version: topic.version, createdAt: topic.createdAt }),
       actor,
+      ...(leaseOwner
+        ? {
+            guards: [{ t: 'holds', key: FleetKeys.migrationLock(record.id), v: leaseOwner, path: record.id }],
+          }
+        : {}),
       indexOps: [
         { op: 'hset', key: FleetKeys.migrations, m: record.id, v: JSON.stringify(record) },
         ...indexOps,

@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@nestjs/common';
-import { UnavailableError } from '@kafka-fleet/core';
+import { LeaseLostError } from '../storage/redis-leases';
+
+export { LeaseLostError };
 
 /** What a step holds while it runs: ask it before every side effect. */
 export interface LeaseGuard {
+  /**
+   * Who holds the lease (this replica): every write the step makes to Redis carries it, and the
+   * write's script refuses it unless the lease is still held by this owner.
+   */
+  readonly owner: string;
   /** Aborted when the lease is known lost. */
   readonly signal: AbortSignal;
   /**
@@ -26,8 +33,8 @@ export interface LeasedWork {
    * step must then stop before its next side effect.
    */
   drive(id: string, lease: LeaseGuard): Promise<void>;
-  /** A step that threw: it is retried on the next tick. */
-  failed(id: string, error: unknown): Promise<void>;
+  /** A step that threw: it is retried on the next tick. Noted under the step's lease. */
+  failed(id: string, error: unknown, lease: LeaseGuard): Promise<void>;
   /** Called once per tick before the resources are driven. */
   beforeTick?(): void;
 }
@@ -91,9 +98,7 @@ export class LeasedTickLoop {
     this.work.beforeTick?.();
     for (const id of ids) {
       if (this.stopped) return;
-      await this.driveLeased(id)
-        .catch((error: unknown) => this.work.failed(id, error))
-        .catch(() => undefined); // reporting a failure is best effort; the step is retried anyway
+      await this.driveLeased(id).catch(() => undefined); // a step that failed is retried anyway
     }
   }
 
@@ -106,6 +111,9 @@ export class LeasedTickLoop {
     const { guard, stop } = this.renewWhileDriving(id);
     try {
       await this.work.drive(id, guard);
+    } catch (error) {
+      // Reporting a failure is best effort: the step is retried on the next tick anyway.
+      await this.work.failed(id, error, guard).catch(() => undefined);
     } finally {
       stop();
     }
@@ -140,6 +148,7 @@ export class LeasedTickLoop {
       Math.max(10, Math.floor(this.timing.lockMs / 3)),
     );
     const guard: LeaseGuard = {
+      owner: this.owner,
       signal: lease.signal,
       assertHeld: () => {
         if (!lease.signal.aborted && Date.now() - renewedAt >= validMs) lost('not renewed in time');
@@ -147,12 +156,5 @@ export class LeasedTickLoop {
       },
     };
     return { guard, stop: () => clearInterval(timer) };
-  }
-}
-
-/** A step stopped because its lease may be another replica's now; the next holder redoes it. */
-export class LeaseLostError extends UnavailableError {
-  constructor(id: string, why: string) {
-    super(`the lease of ${id} was lost mid-step (${why})`, { retriable: true, context: { id } });
   }
 }

@@ -9,7 +9,7 @@
  * ARGV: 1 op (create|update|delete), 2 id, 3 expected version (-1: any), 4 entity JSON (final,
  * with version already set to expected+1), 5 kind, 6 actor, 7 now, 8 guards JSON, 9 index ops
  * JSON, 10 change maxlen, 11 audit maxlen, 12 audit detail JSON.
- * Returns {'OK', globalVersion} or {'CONFLICT'|'NOT_FOUND'|'MISSING_REF'|'IN_USE', info, number}.
+ * Returns {'OK', globalVersion} or {'CONFLICT'|'NOT_FOUND'|'MISSING_REF'|'IN_USE'|'LEASE_LOST', info, number}.
  */
 export const MUTATE_SCRIPT = `
 local op, id, expected = ARGV[1], ARGV[2], tonumber(ARGV[3])
@@ -23,6 +23,9 @@ if op ~= 'create' and expected >= 0 and expected ~= currentVersion then
 end
 for _, g in ipairs(cjson.decode(ARGV[8])) do
   if g.t == 'exists' and redis.call('HEXISTS', KEYS[g.k], g.f) == 0 then return {'MISSING_REF', g.path, 0} end
+  -- a write made under a lease (a shuffle step): refused unless the lease is still the writer's,
+  -- checked here because a replica paused past its lease may wake between its own check and this
+  if g.t == 'holds' and redis.call('GET', KEYS[g.k]) ~= g.v then return {'LEASE_LOST', g.path, 0} end
   if g.t == 'empty' then
     local n = redis.call('SCARD', KEYS[g.k])
     if n > 0 then return {'IN_USE', g.path, n} end

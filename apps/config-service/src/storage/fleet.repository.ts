@@ -14,6 +14,7 @@ import type { ServiceConfig } from '../config/service-config';
 import { ENTITY_HASH, FleetKeys, type EntityKind } from './fleet-keys';
 import { MUTATE_SCRIPT, RESOLVE_SCRIPT, SNAPSHOT_SCRIPT } from './fleet-scripts';
 import type { RedisClient } from './redis-client.factory';
+import { LeaseLostError } from './redis-leases';
 import { REDIS_CLIENT, REDIS_TIMER, type RedisTimer } from './redis-timer';
 
 const SCRIPTS = {
@@ -24,7 +25,10 @@ const SCRIPTS = {
 
 export type Entity = { cluster: Cluster; topic: Topic; app: App; group: GroupControl };
 type Guard =
-  { t: 'exists'; key: string; f: string; path: string } | { t: 'empty'; key: string; path: string };
+  | { t: 'exists'; key: string; f: string; path: string }
+  | { t: 'empty'; key: string; path: string }
+  /** The lease at `key` must be held by `v` (the writer): see LEASE_LOST. */
+  | { t: 'holds'; key: string; v: string; path: string };
 /** Side writes made in the same atomic step as the entity (indexes, the migration record). */
 export type IndexOp =
   | { op: 'sadd' | 'srem' | 'hdel'; key: string; m: string }
@@ -145,6 +149,8 @@ export class FleetRepository {
         ]);
       case 'IN_USE':
         throw new ConflictError(`${m.kind} "${m.id}" is still in use by ${n} ${info}`);
+      case 'LEASE_LOST':
+        throw new LeaseLostError(info, 'another replica holds it; the write was refused');
       default:
         throw new Error(`unexpected mutation result ${status}`);
     }

@@ -3,7 +3,7 @@ import type { Migration } from '@kafka-fleet/contracts';
 import { NotFoundError } from '@kafka-fleet/core';
 import { FleetKeys } from './fleet-keys';
 import type { RedisClient } from './redis-client.factory';
-import { RedisLeases } from './redis-leases';
+import { LeaseLostError, RedisLeases } from './redis-leases';
 import { REDIS_CLIENT, REDIS_TIMER, type RedisTimer } from './redis-timer';
 
 /** A stored shuffle: `rev` increases on every write, so concurrent writers never overwrite each other blindly. */
@@ -11,8 +11,13 @@ export interface StoredMigration extends Migration {
   readonly rev: number;
 }
 
-/** KEYS: 1 migrations hash. ARGV: 1 id, 2 expected rev, 3 new JSON (with rev = expected + 1). */
+/**
+ * KEYS: 1 migrations hash, 2 the shuffle's lease. ARGV: 1 id, 2 expected rev, 3 new JSON (with
+ * rev = expected + 1), 4 the lease owner the write is made under ('' for an operator's write).
+ * Returns 1 written, 0 stale rev, -1 lease not held by ARGV[4].
+ */
 const UPDATE_IF_REV = `
+if ARGV[4] ~= '' and redis.call('GET', KEYS[2]) ~= ARGV[4] then return -1 end
 local current = redis.call('HGET', KEYS[1], ARGV[1])
 if not current then return 0 end
 if cjson.decode(current).rev ~= tonumber(ARGV[2]) then return 0 end
@@ -32,7 +37,7 @@ export class MigrationRepository {
     @Inject(REDIS_TIMER) private readonly timer: RedisTimer,
     private readonly leases: RedisLeases,
   ) {
-    this.redis.defineCommand('migrationUpdateIfRev', { numberOfKeys: 1, lua: UPDATE_IF_REV });
+    this.redis.defineCommand('migrationUpdateIfRev', { numberOfKeys: 2, lua: UPDATE_IF_REV });
   }
 
   private call(name: string, ...args: string[]): Promise<number> {
@@ -72,16 +77,27 @@ export class MigrationRepository {
     return out.sort((a, b) => (a.id < b.id ? 1 : -1));
   }
 
-  /** Writes `next` only if nobody wrote since `current` was read; false means re-read and retry. */
-  async update(current: StoredMigration, changes: Partial<Migration>): Promise<StoredMigration | undefined> {
+  /**
+   * Writes `next` only if nobody wrote since `current` was read; undefined means re-read and retry.
+   * A write the orchestrator makes under the shuffle's lease names its owner (`leaseOwner`) and is
+   * refused with LeaseLostError once another replica holds the lease.
+   */
+  async update(
+    current: StoredMigration,
+    changes: Partial<Migration>,
+    leaseOwner = '',
+  ): Promise<StoredMigration | undefined> {
     const next = nextRevision(current, changes);
     const ok = await this.call(
       'migrationUpdateIfRev',
       FleetKeys.migrations,
+      FleetKeys.migrationLock(current.id),
       current.id,
       String(current.rev),
       JSON.stringify(next),
+      leaseOwner,
     );
+    if (ok === -1) throw new LeaseLostError(current.id, 'another replica holds it; the write was refused');
     return ok === 1 ? next : undefined;
   }
 

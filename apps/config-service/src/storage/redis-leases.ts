@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { UnavailableError } from '@kafka-fleet/core';
 import type { RedisClient } from './redis-client.factory';
 import { REDIS_CLIENT, REDIS_TIMER, type RedisTimer } from './redis-timer';
 
@@ -48,5 +49,15 @@ export class RedisLeases {
   async release(key: string, owner: string): Promise<void> {
     const redis = this.redis as unknown as LeaseCommands;
     await this.timer.time('script:leaseRelease', () => redis.leaseRelease(key, owner));
+  }
+}
+
+/**
+ * A step stopped, or a write refused, because the lease may be another replica's now; the next
+ * holder redoes the step from what is stored.
+ */
+export class LeaseLostError extends UnavailableError {
+  constructor(id: string, why: string) {
+    super(`the lease of ${id} was lost mid-step (${why})`, { retriable: true, context: { id } });
   }
 }
