@@ -66,8 +66,8 @@ describe('a shuffle write made under a lease another replica has taken', () => {
 const STRAGGLERS = 6_000;
 
 /**
- * Two replicas, one paused mid-sweep for longer than its lease, then resumed: every straggler on
- * the target exactly once. Stragglers exist only when writes reached the source past the fence,
+ * Two replicas, one paused mid-sweep for longer than its lease, then resumed: every committed
+ * straggler on the target exactly once, no aborted one. Stragglers exist only when writes reached the source past the fence,
  * here because an operator lifted the fence by hand while a producer nobody knew of wrote on.
  */
 describe('two service replicas, one paused mid-sweep past its lease and then resumed', () => {
@@ -79,7 +79,7 @@ describe('two service replicas, one paused mid-sweep past its lease and then res
     await fx.tearDown();
   });
 
-  it('copies every straggler onto the target exactly once', async () => {
+  it('copies every committed straggler onto the target exactly once', async () => {
     // Replica A runs in a process of its own; the in-process replica B waits until A is paused.
     await fx.service.app.close();
     paused = await ServiceChild.start(
@@ -94,20 +94,19 @@ describe('two service replicas, one paused mid-sweep past its lease and then res
     await until('held before complete', async () => (await status(started.id)).held === true, 60_000);
     const fenced = await status(started.id);
 
-    await liftFenceAndWrite(fx, fenced.source.physicalTopic, STRAGGLERS);
-    const end = await fx.endOffsets(0, fenced.source.physicalTopic);
-    const owed = new Set<string>();
-    for (const [p, to] of Object.entries(end))
-      for (let o = BigInt(fenced.fence?.[p] ?? '0'); o < BigInt(to); o++)
-        owed.add(`alpha/${fenced.source.physicalTopic}/${p}/${o}`);
-    // A batch refused by one broker and taken by another (the setting reaching them one by one)
-    // is sent again: such records were written too, and are owed like the rest.
-    expect(owed.size).toBeGreaterThanOrEqual(STRAGGLERS);
+    const committed = await liftFenceAndWrite(fx, fenced.source.physicalTopic, STRAGGLERS);
+    // What is owed: every committed record past the fence, as a read-committed reader finds it.
+    const owed = new Set(
+      (await readPhysicalTopic(fx.clusters[0], fenced.source.physicalTopic))
+        .filter((r) => BigInt(r.offset) >= BigInt(fenced.fence?.[String(r.partition)] ?? '0'))
+        .map((r) => `alpha/${fenced.source.physicalTopic}/${r.partition}/${r.offset}`),
+    );
+    expect(owed.size).toBe(committed);
 
     expect((await viaA('POST', `${base}/${started.id}/resume`, {})).status).toBe(200);
     await until(
       'replica A sweeping',
-      async () => ((await status(started.id)).sweep?.records ?? 0) >= STRAGGLERS / 10,
+      async () => ((await status(started.id)).sweep?.records ?? 0) >= owed.size / 10,
       60_000,
     );
     const sweptByA = (await status(started.id)).sweep?.records;
@@ -137,8 +136,12 @@ describe('two service replicas, one paused mid-sweep past its lease and then res
   }, 300_000);
 });
 
-/** An operator lifts the write fence by hand; a producer the service never heard of writes on. */
-async function liftFenceAndWrite(fx: ShuffleFixture, physicalTopic: string, count: number): Promise<void> {
+/**
+ * An operator lifts the write fence by hand; a producer the service never heard of writes on, in
+ * transactions of 500 records, every fourth one and the last one aborted: the stragglers end in
+ * an abort marker, and the aborted records must never be copied. Returns the committed count.
+ */
+async function liftFenceAndWrite(fx: ShuffleFixture, physicalTopic: string, count: number): Promise<number> {
   const admin = adminFor(fx.clusters[0]);
   await admin.connect();
   await admin.alterConfigs({
@@ -155,23 +158,28 @@ async function liftFenceAndWrite(fx: ShuffleFixture, physicalTopic: string, coun
   const zombie = new Kafka({
     brokers: [...fx.clusters[0].bootstrapServers],
     logLevel: logLevel.NOTHING,
-  }).producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-  });
+  }).producer({ transactionalId: `e2e-zombie-${physicalTopic}`, idempotent: true, maxInFlightRequests: 1 });
   await zombie.connect();
-  // The lifted setting takes a moment to reach every broker: early refusals are retried.
-  for (let sent = 0; sent < count;) {
+  let committed = 0;
+  // The lifted setting takes a moment to reach every broker: a refused transaction is aborted and redone.
+  for (let sent = 0, n = 0; sent < count; n++) {
     const batch = Array.from({ length: Math.min(500, count - sent) }, (_, i) => ({
       key: `zombie-${(sent + i) % 12}`,
       value: `zombie#${sent + i}`,
     }));
-    const ok = await zombie.send({ topic: physicalTopic, acks: -1, messages: batch }).then(
-      () => true,
-      () => false,
-    );
-    if (ok) sent += batch.length;
-    else await new Promise((r) => setTimeout(r, 200));
+    const abort = n % 4 === 3 || sent + batch.length >= count;
+    const transaction = await zombie.transaction();
+    try {
+      await transaction.send({ topic: physicalTopic, acks: -1, messages: batch });
+      if (abort) await transaction.abort();
+      else await transaction.commit();
+      if (!abort) committed += batch.length;
+      sent += batch.length;
+    } catch {
+      await transaction.abort().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
   await zombie.disconnect();
+  return committed;
 }

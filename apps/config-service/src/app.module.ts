@@ -15,6 +15,7 @@ import { GroupsService } from './groups/groups.service';
 import { HealthController } from './health/health.controller';
 import { ErrorFilter } from './http/error.filter';
 import { InstancesController } from './instances/instances.controller';
+import { StableEndReader } from './kafka/stable-end.reader';
 import { StragglerSweeper } from './kafka/straggler-sweeper';
 import { MigrationOrchestrator } from './migrations/migration-orchestrator';
 import { MigrationSteps } from './migrations/migration-steps';
@@ -97,6 +98,7 @@ export class AppModule {
         RedisLeases,
         RedisClock,
         StragglerSweeper,
+        StableEndReader,
         MigrationWriter,
         MigrationSteps,
         MigrationOrchestrator,

@@ -103,7 +103,14 @@ export interface Migration {
   readonly partitions: number;
   /** Target end offsets when it was prepared: the new placement's floor. */
   readonly startOffsets?: PartitionOffsets;
+  /**
+   * What groups drain to and what bounds the source's era: the fenced source's end offsets, lowered
+   * (once a drain waited, or before groups are left behind) to the offset after the last record a
+   * read-committed consumer gets, where a partition ends with transaction markers or aborted records.
+   */
   readonly fence?: PartitionOffsets;
+  /** The fenced source's end offsets, kept once `fence` was judged by the tail: the sweep starts there. */
+  readonly fenceEnd?: PartitionOffsets;
   readonly producersPending: string[];
   readonly producersAcknowledged: string[];
   readonly groups: string[];

@@ -50,6 +50,7 @@ const envSchema = z.object({
   KF_MIGRATION_OFFLINE_GROUP_GRACE_MS: intVar(0, 0, 86_400_000),
   KF_MIGRATION_SWITCH_DEADLINE_MS: intVar(30_000, 0, 3_600_000),
   KF_MIGRATION_FENCE_SETTLE_MS: intVar(200, 10, 10_000),
+  KF_MIGRATION_STABLE_END_AFTER_MS: intVar(2_000, 0, 3_600_000),
   KF_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -83,6 +84,11 @@ export interface ServiceConfig {
     readonly switchDeadlineMs: number;
     /** The source's end offsets must hold still this long, fence applied, before they are the fence. */
     readonly fenceSettleMs: number;
+    /**
+     * How long a drain runs before the fence is judged by what consumers can get (the last
+     * record before transaction markers) rather than by the end offsets.
+     */
+    readonly stableEndAfterMs: number;
   };
 }
 
@@ -115,6 +121,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
       offlineGroupGraceMs: e.KF_MIGRATION_OFFLINE_GROUP_GRACE_MS,
       switchDeadlineMs: e.KF_MIGRATION_SWITCH_DEADLINE_MS,
       fenceSettleMs: e.KF_MIGRATION_FENCE_SETTLE_MS,
+      stableEndAfterMs: e.KF_MIGRATION_STABLE_END_AFTER_MS,
     },
   });
 }

@@ -112,6 +112,18 @@ export class StragglerSweeper {
           () => reject(new UnavailableError(`straggler sweep of ${job.source.topic} timed out`)),
           job.timeoutMs,
         );
+        const settle = () => {
+          if (pending.size > 0) return;
+          clearTimeout(timer);
+          resolve();
+        };
+        // A range may end in transaction markers or aborted records, which no batch hands over as
+        // messages: a partition is done once a fetched batch reached its end, control records included.
+        consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+          const end = pending.get(payload.partition);
+          if (end !== undefined && BigInt(payload.lastOffset) + 1n >= end) pending.delete(payload.partition);
+          settle();
+        });
         void consumer
           .run({
             autoCommit: false,
@@ -146,10 +158,7 @@ export class StragglerSweeper {
                 await job.onCopied(batch.partition, String(next), wanted.length);
                 if (next >= end) pending.delete(batch.partition);
               }
-              if (pending.size === 0) {
-                clearTimeout(timer);
-                resolve();
-              }
+              settle();
             },
           })
           .catch(reject);

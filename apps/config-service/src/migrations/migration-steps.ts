@@ -12,6 +12,7 @@ import {
   stragglers,
 } from '@kafka-fleet/core';
 import { KafkaAdminGateway } from '../kafka/kafka-admin.gateway';
+import { StableEndReader } from '../kafka/stable-end.reader';
 import { StragglerSweeper } from '../kafka/straggler-sweeper';
 import { ServiceMetrics } from '../metrics/service-metrics';
 import { FleetKeys } from '../storage/fleet-keys';
@@ -54,7 +55,7 @@ function sweepAfter(
     ...before.filter((p) => p.partition !== partition),
     {
       partition,
-      from: m.fence?.[String(partition)] ?? '0',
+      from: (m.fenceEnd ?? m.fence)?.[String(partition)] ?? '0',
       to: next,
       records: absolute ? records : (earlier?.records ?? 0) + records,
     },
@@ -75,6 +76,7 @@ export class MigrationSteps {
     private readonly instances: InstanceRepository,
     private readonly kafka: KafkaAdminGateway,
     private readonly sweeper: StragglerSweeper,
+    private readonly stableEnds: StableEndReader,
     private readonly writer: MigrationWriter,
     private readonly metrics: ServiceMetrics,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
@@ -227,6 +229,15 @@ export class MigrationSteps {
     const drainingFor = Date.now() - m.history[m.history.length - 1].enteredAt;
     const giveUpOnOffline =
       offline.length === pending.length && drainingFor >= this.config.migration.offlineGroupGraceMs;
+    // A drain still waiting after a while, or leaving groups behind in the source's era, may be
+    // waiting on offsets no group can commit (transaction markers): the fence is judged once more,
+    // by what a consumer can get. Paid once per such shuffle, by none that drains at once.
+    if (
+      pending.length > 0 &&
+      m.fenceEnd === undefined &&
+      (giveUpOnOffline || drainingFor >= this.config.migration.stableEndAfterMs)
+    )
+      return this.fenceAtStableEnd(m, topic, source, lease);
     if (pending.length === 0 || giveUpOnOffline) {
       await this.writer.enter(m, topic, 'complete', {
         record: { groups, groupsDrained: drained, ...(offline.length > 0 ? { groupsOffline: offline } : {}) },
@@ -243,13 +254,30 @@ export class MigrationSteps {
     }
   }
 
+  /**
+   * Lowers the fence to, per partition, the offset after the last record a read-committed consumer
+   * gets (StableEndReader); the end offsets stay as `fenceEnd`, where the sweep starts. Only
+   * transaction markers and aborted records lie between the two, so nothing deliverable moves out
+   * of the source's era, and groups that read everything are drained.
+   */
+  private async fenceAtStableEnd(m: StoredMigration, topic: Topic, source: Cluster, lease: LeaseGuard) {
+    const end = m.fence ?? {};
+    const fence = await this.stableEnds.stableEnds(source, m.source.physicalTopic, end);
+    lease.assertHeld();
+    await this.writer.enter(m, topic, 'drain-consumers', {
+      record: { fence, fenceEnd: end },
+      detail: { fence, fenceEnd: end },
+      leaseOwner: lease.owner,
+    });
+  }
+
   /** Sweeps stragglers (records written to the source after the fence) onto the target, then retires the source. */
   async complete(m: StoredMigration, topic: Topic, lease: LeaseGuard): Promise<void> {
     const [source, target] = await Promise.all([
       this.repo.require('cluster', m.source.clusterId),
       this.repo.require('cluster', m.target.clusterId),
     ]);
-    const fence = m.fence ?? {};
+    const fence = m.fenceEnd ?? m.fence ?? {};
     const endNow = await this.kafka.endOffsets(source, m.source.physicalTopic);
     let current = m;
     // Resume an interrupted sweep where its last acknowledged batch ended.

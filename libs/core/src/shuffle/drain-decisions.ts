@@ -52,3 +52,15 @@ export function stragglers(
     }))
     .sort((a, b) => a.partition - b.partition);
 }
+
+/**
+ * A partition's drain bound on a topic that may hold transactions: the offset after the last
+ * record a read-committed consumer gets below `end` (what a group that handled everything has
+ * committed at least), or '0' when it gets none there (nothing to drain). Transaction markers and
+ * aborted records past that record are never delivered, so a group is not kept waiting for them.
+ */
+export function stableEnd(end: string, lastVisible: bigint | undefined): string {
+  if (lastVisible === undefined) return '0';
+  const next = lastVisible + 1n;
+  return String(next < BigInt(end) ? next : BigInt(end));
+}

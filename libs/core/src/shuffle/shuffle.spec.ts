@@ -1,4 +1,4 @@
-import { groupDrained, producersPending, stragglers } from './drain-decisions';
+import { groupDrained, producersPending, stableEnd, stragglers } from './drain-decisions';
 import {
   IllegalTransitionError,
   LEGAL_TRANSITIONS,
@@ -78,6 +78,17 @@ describe('drain decisions', () => {
     expect(groupDrained({ 0: '99', 2: '9007199254740993' }, fence)).toBe(false);
     expect(groupDrained({ 0: '100', 2: '9007199254740992' }, fence)).toBe(false);
     expect(groupDrained({ 0: '100' }, fence)).toBe(false);
+  });
+
+  it('bounds a transactional partition by its last record a consumer gets, not by its markers', () => {
+    // offsets 0-9 committed data, 10 its commit marker, 11-14 aborted data, 15 the abort marker
+    expect(stableEnd('16', 9n)).toBe('10');
+    expect(stableEnd('10', 9n)).toBe('10'); // plain topic: the end offset itself
+    expect(stableEnd('9007199254740994', 9007199254740992n)).toBe('9007199254740993');
+    expect(stableEnd('5', undefined)).toBe('0'); // only aborted records: nothing to drain
+    // A group that read everything committed stops somewhere in [10, 16]: drained either way.
+    expect(groupDrained({ 0: '10' }, { 0: stableEnd('16', 9n) })).toBe(true);
+    expect(groupDrained({ 0: '9' }, { 0: stableEnd('16', 9n) })).toBe(false);
   });
 
   it('finds records written after the fence by a zombie producer', () => {

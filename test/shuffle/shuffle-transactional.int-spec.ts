@@ -1,0 +1,81 @@
+import type { Topic } from '@kafka-fleet/contracts';
+import { Kafka, logLevel } from 'kafkajs';
+import { ConsumerTally, ProducerLoad, expectEveryRecordOnce, recordFor } from './support/traffic';
+import { KAFKAJS_APP, RDKAFKA_APP, ShuffleFixture, until } from './support/shuffle-fixture';
+
+const TRANSACTIONS = 24;
+const PER_TRANSACTION = 30;
+
+/**
+ * A transactional writer (not our client: an app using Kafka's transactions directly) wrote the
+ * topic, committing most transactions and aborting some, the last one aborted. Each partition then
+ * ends with a transaction marker that no consumer ever gets as a record, so a group that handled
+ * everything has committed offsets below the end offsets.
+ */
+async function writeTransactionally(fx: ShuffleFixture, physicalTopic: string): Promise<Set<number>> {
+  const producer = new Kafka({
+    brokers: [...fx.clusters[0].bootstrapServers],
+    logLevel: logLevel.NOTHING,
+  }).producer({ transactionalId: `e2e-txn-${physicalTopic}`, idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const committed = new Set<number>();
+  for (let t = 0; t < TRANSACTIONS; t++) {
+    const abort = t % 4 === 3 || t === TRANSACTIONS - 1;
+    const seqs = Array.from({ length: PER_TRANSACTION }, (_, i) => t * PER_TRANSACTION + i);
+    const transaction = await producer.transaction();
+    await transaction.send({
+      topic: physicalTopic,
+      messages: seqs.map((seq) => recordFor(abort ? 'aborted' : 'txn', seq)),
+    });
+    if (abort) await transaction.abort();
+    else {
+      await transaction.commit();
+      for (const seq of seqs) committed.add(seq);
+    }
+  }
+  await producer.disconnect();
+  return committed;
+}
+
+describe('shuffle of a topic written transactionally', () => {
+  const fx = new ShuffleFixture(44);
+  beforeAll(() => fx.setUp(3));
+  afterAll(() => fx.tearDown());
+
+  it('drains groups on both backends that read everything committed, and delivers nothing aborted', async () => {
+    const groups = await Promise.all(
+      ([KAFKAJS_APP, RDKAFKA_APP] as const).map(async (app) => {
+        const tally = new ConsumerTally();
+        const consumer = (await fx.fleet(app)).consumer({
+          groupId: `${fx.topic}.${app}`,
+          fromBeginning: true,
+        });
+        await consumer.subscribe({ topics: [fx.topic] });
+        await consumer.run({ eachMessage: tally.handler() });
+        return { app, tally };
+      }),
+    );
+    const topic = (await fx.sre()<Topic>('GET', `/v1/topics/${fx.topic}`)).body;
+    const committed = await writeTransactionally(fx, topic.placement.physicalTopic);
+    const owed = [{ name: 'txn', acked: committed }];
+    for (const g of groups) await expectEveryRecordOnce(owed, g.tally, g.app);
+
+    const started = await fx.startShuffle('beta');
+    const done = await fx.waitFor(started.id, 'done', { timeoutMs: 60_000 });
+
+    console.log(`transactional shuffle: ${JSON.stringify(done.phaseDurationsMs)}`);
+    expect([...done.groupsDrained].sort()).toEqual(groups.map((g) => `${fx.topic}.${g.app}`).sort());
+    // The groups moved on: what is produced on beta now reaches them too.
+    const after = new ProducerLoad('after', await fx.fleet(KAFKAJS_APP), fx.topic, 5, 5);
+    after.start();
+    await until('records on beta', () => after.ackedOn('beta') >= 200, 60_000);
+    await after.stop();
+    for (const g of groups) {
+      await expectEveryRecordOnce([...owed, after], g.tally, g.app);
+      expect({ group: g.app, aborted: g.tally.seen.filter((s) => s.producer === 'aborted').length }).toEqual({
+        group: g.app,
+        aborted: 0,
+      });
+    }
+  }, 300_000);
+});
