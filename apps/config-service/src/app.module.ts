@@ -27,6 +27,7 @@ import { MigrationsService } from './migrations/migrations.service';
 import { MigrationRepository } from './storage/migration.repository';
 import { RedisClock } from './storage/redis-clock';
 import { RedisLeases } from './storage/redis-leases';
+import { RedisReplication } from './storage/redis-replication';
 import { DocsController } from './openapi/docs.controller';
 import { KafkaAdminGateway } from './kafka/kafka-admin.gateway';
 import { ServiceMetrics } from './metrics/service-metrics';
@@ -96,6 +97,7 @@ export class AppModule {
         GroupsService,
         MigrationRepository,
         RedisLeases,
+        RedisReplication,
         RedisClock,
         StragglerSweeper,
         StableEndReader,

@@ -26,11 +26,12 @@ export class ShuffleFixture {
   readonly clusters = twoClusters();
   private readonly clients: FleetClient[] = [];
 
-  constructor(db: number) {
+  constructor(db: number, env: Record<string, string> = {}) {
     this.harness = new ConfigServiceHarness(db, {
       KF_WATCH_KEEPALIVE_MS: '1000',
       KF_MIGRATION_LOCK_MS: '2000',
       KF_LOG_LEVEL: process.env.KF_TEST_SERVICE_LOG ?? 'error',
+      ...env,
     });
   }
 

@@ -35,6 +35,8 @@ const envSchema = z.object({
   KF_REDIS_SENTINEL_NAME: z.string().default('mymaster'),
   KF_REDIS_CLUSTER_NODES: z.string().default(''),
   KF_REDIS_PASSWORD: z.string().optional(),
+  KF_REDIS_WAIT_REPLICAS: intVar(0, 0, 16),
+  KF_REDIS_WAIT_TIMEOUT_MS: intVar(1_000, 10, 60_000),
   KF_AUTH_TOKENS: z.string().optional(),
   KF_AUTH_TOKENS_FILE: z.string().optional(),
   KF_SYNC_INTERVAL_MS: intVar(30_000, 0, 3_600_000),
@@ -61,6 +63,11 @@ export interface ServiceConfig {
     | { mode: 'standalone'; url: string; password?: string }
     | { mode: 'sentinel'; sentinels: Array<{ host: string; port: number }>; name: string; password?: string }
     | { mode: 'cluster'; nodes: Array<{ host: string; port: number }>; password?: string };
+  /**
+   * How many Redis replicas must hold a write a shuffle depends on before it goes on (`WAIT`),
+   * and how long to wait for them; 0 replicas: no waiting (standalone Redis has none).
+   */
+  readonly redisReplication: { readonly waitReplicas: number; readonly waitTimeoutMs: number };
   readonly tokens: readonly TokenEntry[];
   readonly syncIntervalMs: number;
   readonly changesMaxLen: number;
@@ -105,6 +112,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
     host: e.KF_HOST,
     port: e.KF_PORT,
     redis: redisConfig(e),
+    redisReplication: { waitReplicas: e.KF_REDIS_WAIT_REPLICAS, waitTimeoutMs: e.KF_REDIS_WAIT_TIMEOUT_MS },
     tokens: Object.freeze(loadTokens(e.KF_AUTH_TOKENS, e.KF_AUTH_TOKENS_FILE)),
     syncIntervalMs: e.KF_SYNC_INTERVAL_MS,
     changesMaxLen: e.KF_CHANGES_MAXLEN,

@@ -7,6 +7,7 @@ import { ServiceMetrics } from '../metrics/service-metrics';
 import { LeasedTickLoop, type LeaseGuard } from '../scheduling/leased-tick-loop';
 import { FleetRepository } from '../storage/fleet.repository';
 import { MigrationRepository, type StoredMigration } from '../storage/migration.repository';
+import { RedisReplication } from '../storage/redis-replication';
 import { MigrationSteps } from './migration-steps';
 
 type Step = (m: StoredMigration, topic: Topic, lease: LeaseGuard) => Promise<void>;
@@ -27,6 +28,7 @@ export class MigrationOrchestrator implements OnApplicationBootstrap, OnModuleDe
     private readonly migrations: MigrationRepository,
     steps: MigrationSteps,
     private readonly metrics: ServiceMetrics,
+    private readonly replication: RedisReplication,
     @Inject(SERVICE_CONFIG) config: ServiceConfig,
   ) {
     this.steps = {
@@ -82,6 +84,9 @@ export class MigrationOrchestrator implements OnApplicationBootstrap, OnModuleDe
       this.logger.error(`shuffle ${id} does not match topic ${m.topic}; leaving it for an operator`);
       return;
     }
+    // A step acts on the state it starts from (fences a topic, sweeps): that state must survive a
+    // Redis failover first, or a promoted replica could send the shuffle back behind what was done.
+    await this.replication.awaitReplicas(`shuffle ${id} in ${m.phase}`);
     lease.assertHeld();
     await this.steps[m.phase]?.(m, topic, lease);
   }

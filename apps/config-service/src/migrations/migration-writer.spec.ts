@@ -1,6 +1,7 @@
 import type { Topic } from '@kafka-fleet/contracts';
 import { ServiceMetrics } from '../metrics/service-metrics';
 import type { FleetRepository } from '../storage/fleet.repository';
+import type { RedisReplication } from '../storage/redis-replication';
 import type { StoredMigration } from '../storage/migration.repository';
 import { MigrationWriter, recordEntering, topicMigrationOf } from './migration-writer';
 
@@ -58,7 +59,11 @@ describe('MigrationWriter.enter', () => {
   function writer() {
     const writes: unknown[] = [];
     const repo = { mutate: async (mutation: unknown) => void writes.push(mutation) };
-    return { writes, writer: new MigrationWriter(repo as unknown as FleetRepository, new ServiceMetrics()) };
+    const noReplicas = { awaitReplicas: async () => undefined } as unknown as RedisReplication;
+    return {
+      writes,
+      writer: new MigrationWriter(repo as unknown as FleetRepository, new ServiceMetrics(), noReplicas),
+    };
   }
 
   it('refuses a shuffle record older than the topic it would replace (abort racing the end of prepare)', async () => {

@@ -5,6 +5,7 @@ import { ServiceMetrics } from '../metrics/service-metrics';
 import { FleetKeys } from '../storage/fleet-keys';
 import { FleetRepository, type IndexOp } from '../storage/fleet.repository';
 import { nextRevision, type StoredMigration } from '../storage/migration.repository';
+import { RedisReplication } from '../storage/redis-replication';
 import { stamp } from '../storage/stamp';
 
 export interface PhaseChange {
@@ -67,6 +68,7 @@ export class MigrationWriter {
   constructor(
     private readonly repo: FleetRepository,
     private readonly metrics: ServiceMetrics,
+    private readonly replication: RedisReplication,
   ) {}
 
   /**
@@ -154,5 +156,7 @@ export class MigrationWriter {
       ],
       detail,
     });
+    // Acknowledged (to an operator, or to the next step) only once it would survive a failover.
+    await this.replication.awaitReplicas(`shuffle ${record.id} entering ${record.phase}`);
   }
 }
