@@ -13,29 +13,76 @@ import { mapKafkaJsError } from './kafkajs-error-mapper';
 import { SendCoalescer } from './send-coalescer';
 import { sendCompletely } from './send-completely';
 
+/** One KafkaJS producer identity (producer id and its sequence numbers) and the sends using it. */
+interface Identity {
+  readonly producer: Producer;
+  readonly connected: Promise<void>;
+  inFlight: number;
+  retired: boolean;
+}
+
 export class KafkaJsProducer implements BackendProducer {
   private readonly chosen = new WeakMap<Message, number>();
   private readonly coalescers = new Map<string, SendCoalescer<Message>>();
   /** Partition count per topic, as the partitioner last saw it. */
   private readonly partitionCounts = new Map<string, number>();
-  private readonly producer: Producer;
+  private readonly kafka: Kafka;
+  private identity?: Identity;
+  /** Identities given up after a failed send, until their other sends settled. */
+  private readonly retired = new Set<Identity>();
 
   constructor(
     private readonly cluster: ClusterConnection,
     private readonly settings: ProducerSettings,
   ) {
-    this.producer = new Kafka(kafkaJsClientConfig(cluster, settings.requestTimeoutMs)).producer({
+    this.kafka = new Kafka(kafkaJsClientConfig(cluster, settings.requestTimeoutMs));
+  }
+
+  async connect(): Promise<void> {
+    await this.current().connected;
+  }
+
+  /**
+   * The identity sends use now. KafkaJS 2.2.4 rolls back the idempotent sequence numbers of every
+   * partition of a request that failed, including partitions the broker wrote: the next send to
+   * one of those reuses a sequence the broker holds, and is "acknowledged" as a duplicate without
+   * being written (or refused as out of order). So after any failed send the identity is given up
+   * and the next send gets a fresh producer id, whose sequences the broker has never seen. Sends
+   * still in flight on the old one (other topics) finish there; then it is disconnected.
+   */
+  private current(): Identity {
+    if (this.identity) return this.identity;
+    const producer = this.kafka.producer({
       createPartitioner: createFleetPartitioner(this.chosen, this.partitionCounts),
       // Idempotence keeps KafkaJS's own retries from duplicating records; it needs one request in flight.
       idempotent: true,
       maxInFlightRequests: 1,
     });
+    const identity: Identity = {
+      producer,
+      connected: producer.connect().catch((e) => {
+        if (this.identity === identity) this.identity = undefined; // the next send tries a new one
+        throw mapKafkaJsError(e, { cluster: this.cluster.clusterId });
+      }),
+      inFlight: 0,
+      retired: false,
+    };
+    identity.connected.catch(() => undefined); // awaited by whoever uses it
+    this.identity = identity;
+    return identity;
   }
 
-  async connect(): Promise<void> {
-    await this.producer.connect().catch((e) => {
-      throw mapKafkaJsError(e, { cluster: this.cluster.clusterId });
-    });
+  private retire(identity: Identity): void {
+    if (this.identity === identity) this.identity = undefined;
+    identity.retired = true;
+    this.retired.add(identity);
+    this.release(identity);
+  }
+
+  private release(identity: Identity): void {
+    if (!identity.retired || identity.inFlight > 0) return;
+    this.retired.delete(identity);
+    void identity.producer.disconnect().catch(() => undefined);
   }
 
   async send(topic: string, records: readonly OutgoingRecord[]): Promise<PartitionAck[]> {
@@ -70,9 +117,12 @@ export class KafkaJsProducer implements BackendProducer {
   }
 
   private async sendNow(topic: string, messages: Message[]): Promise<PartitionAck[]> {
+    const identity = this.current();
+    identity.inFlight++;
     try {
+      await identity.connected;
       const { metadata } = await sendCompletely(
-        (record) => this.producer.send(record),
+        (record) => identity.producer.send(record),
         {
           topic,
           acks: -1,
@@ -86,12 +136,19 @@ export class KafkaJsProducer implements BackendProducer {
         .filter((m) => m.topicName === topic)
         .map((m) => ({ partition: m.partition, baseOffset: m.baseOffset ?? '-1' }));
     } catch (error) {
+      this.retire(identity);
       throw mapKafkaJsError(error, { cluster: this.cluster.clusterId, topic });
+    } finally {
+      identity.inFlight--;
+      this.release(identity);
     }
   }
 
   async disconnect(): Promise<void> {
-    await this.producer.disconnect().catch(() => undefined);
+    const all = [...this.retired, ...(this.identity ? [this.identity] : [])];
+    this.identity = undefined;
+    this.retired.clear();
+    await Promise.all(all.map((i) => i.producer.disconnect().catch(() => undefined)));
   }
 }
 
