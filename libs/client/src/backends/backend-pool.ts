@@ -1,4 +1,4 @@
-import { clientKey, type Route } from '@kafka-fleet/core';
+import { UnavailableError, clientKey, type Route } from '@kafka-fleet/core';
 import type { ResolvedOptions } from '../config/client-options';
 import type { BackendName, BackendProducer, KafkaBackend } from './backend-port';
 import { kafkaJsBackend } from './kafkajs/kafkajs-backend';
@@ -15,10 +15,19 @@ export const BACKENDS: Readonly<Record<BackendName, KafkaBackend>> = {
  */
 export class ProducerPool {
   private readonly producers = new Map<string, Promise<BackendProducer>>();
+  private closed = false;
 
   constructor(private readonly options: ResolvedOptions) {}
 
   get(route: Route): Promise<BackendProducer> {
+    // A send after disconnect would open a connection nobody closes.
+    if (this.closed)
+      return Promise.reject(
+        new UnavailableError('the fleet client was disconnected', {
+          retriable: false,
+          context: { topic: route.topic },
+        }),
+      );
     const key = clientKey(route);
     let producer = this.producers.get(key);
     if (!producer) {
@@ -50,6 +59,7 @@ export class ProducerPool {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const all = [...this.producers.values()];
     this.producers.clear();
     await Promise.all(all.map((p) => p.then((x) => x.disconnect()).catch(() => undefined)));

@@ -6,6 +6,7 @@ import type {
   ProducerSettings,
   PartitionAck,
 } from '../backend-port';
+import { BackendError } from '../../errors/client-errors';
 import { loadRdkafka } from './load-rdkafka';
 import { rdkafkaProducerConfig } from './rdkafka-config';
 import { mapRdkafkaError } from './rdkafka-error-mapper';
@@ -13,8 +14,13 @@ import { mapRdkafkaError } from './rdkafka-error-mapper';
 type Delivered = { partition: number; offset: number };
 type Pending = { resolve: (ack: Delivered) => void; reject: (error: unknown) => void };
 
+/** How long `disconnect` lets librdkafka deliver what it holds before giving up on it. */
+const FLUSH_ON_DISCONNECT_MS = 10_000;
+
 export class RdkafkaProducer implements BackendProducer {
   private readonly producer: Producer;
+  /** Records handed to librdkafka whose delivery report has not come yet. */
+  private readonly unreported = new Set<Pending>();
 
   constructor(
     private readonly cluster: ClusterConnection,
@@ -25,7 +31,7 @@ export class RdkafkaProducer implements BackendProducer {
     // Delivery reports carry the token we passed as `opaque`: one callback settles one record.
     this.producer.on('delivery-report', (error: LibrdKafkaError | null, report) => {
       const pending = report.opaque as Pending | undefined;
-      if (!pending) return;
+      if (!pending || !this.unreported.delete(pending)) return;
       if (error)
         pending.reject(mapRdkafkaError(error, { cluster: this.cluster.clusterId, topic: report.topic }));
       else pending.resolve({ partition: report.partition, offset: report.offset });
@@ -49,6 +55,7 @@ export class RdkafkaProducer implements BackendProducer {
       records.map(
         (record) =>
           new Promise<Delivered>((resolve, reject) => {
+            const pending: Pending = { resolve, reject };
             const headers = record.headers
               ? Object.entries(record.headers).map(([k, v]) => ({ [k]: v }))
               : undefined;
@@ -65,9 +72,10 @@ export class RdkafkaProducer implements BackendProducer {
                 value,
                 record.key ?? null,
                 record.timestamp ?? Date.now(),
-                { resolve, reject },
+                pending,
                 headers,
               );
+              this.unreported.add(pending);
             } catch (error) {
               reject(mapRdkafkaError(error, { cluster: this.cluster.clusterId, topic }));
             }
@@ -85,9 +93,24 @@ export class RdkafkaProducer implements BackendProducer {
     throw error;
   }
 
+  /**
+   * Gives librdkafka up to FLUSH_ON_DISCONNECT_MS to deliver what it holds, then closes. A record
+   * still unreported then (its broker unreachable) fails its send with BACKEND_ERROR: it may or
+   * may not have been written, but no send is left waiting for a report that never comes.
+   */
   disconnect(): Promise<void> {
-    return new Promise((resolve) => {
-      this.producer.flush(10_000, () => this.producer.disconnect(() => resolve()));
+    return new Promise<void>((resolve) => {
+      this.producer.flush(FLUSH_ON_DISCONNECT_MS, () => this.producer.disconnect(() => resolve()));
+    }).finally(() => {
+      for (const pending of this.unreported)
+        pending.reject(
+          new BackendError(
+            `rdkafka: the producer for ${this.cluster.clusterId} closed before the broker reported the record; it may or may not have been written`,
+            'fail',
+            { context: { cluster: this.cluster.clusterId, backend: 'rdkafka' } },
+          ),
+        );
+      this.unreported.clear();
     });
   }
 }
