@@ -26,6 +26,8 @@ export class FleetClient {
   private readonly heartbeat: InstanceHeartbeat;
   private sharedProducer?: FleetProducer;
   private readonly consumers = new Set<FleetConsumer>();
+  /** How many consumers of each group this client made (each one's ordinal). */
+  private readonly membersPerGroup = new Map<string, number>();
 
   constructor(options: FleetClientOptions) {
     this.options = resolveOptions(options);
@@ -63,8 +65,17 @@ export class FleetClient {
   consumer(config: ConsumerConfig): FleetConsumer {
     // A consumer that was disconnected stops being reported: its group would otherwise look live
     // to a shuffle, which then waits for it to drain for ever.
-    const consumer = new FleetConsumer(this.config, this.options, this.metrics, config, () =>
-      this.consumers.delete(consumer),
+    // Consumers of one group in one client are distinct members: each gets its own ordinal (in
+    // creation order, so a restarted pod's consumers get the same static ids back).
+    const ordinal = this.membersPerGroup.get(config.groupId) ?? 0;
+    this.membersPerGroup.set(config.groupId, ordinal + 1);
+    const consumer = new FleetConsumer(
+      this.config,
+      this.options,
+      this.metrics,
+      config,
+      () => this.consumers.delete(consumer),
+      ordinal,
     );
     this.consumers.add(consumer);
     return consumer;

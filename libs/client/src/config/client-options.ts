@@ -18,10 +18,12 @@ export interface FleetClientOptions {
   /** Bearer token of the application. Never logged. */
   readonly token: string;
   /**
-   * This instance's identity in heartbeats and, on backends with static membership (rdkafka), the
-   * base of each consumer lane's `group.instance.id`. Pass something stable across restarts of the
-   * same pod — e.g. its StatefulSet pod name (`HOSTNAME`) — so a rolling restart gets its partitions
-   * back without a group rebalance; the random default makes every restart a new member.
+   * This instance's identity in heartbeats and, when given, on backends with static membership
+   * (rdkafka), the base of each consumer's `group.instance.id`. Pass something stable across
+   * restarts of the same pod — e.g. its StatefulSet pod name (`HOSTNAME`) — so a rolling restart
+   * gets its partitions back without a group rebalance. Without one, a random id is used and
+   * consumers are dynamic members: a static member with a random id would leave its partitions
+   * idle for the whole session timeout after every restart.
    * @default `${hostname}-${pid}-${random}`
    */
   readonly instanceId?: string;
@@ -58,7 +60,10 @@ export interface FleetClientOptions {
 }
 
 export type ResolvedOptions = Required<Omit<FleetClientOptions, 'registry' | 'lastKnownGoodFile'>> &
-  Pick<FleetClientOptions, 'registry' | 'lastKnownGoodFile'>;
+  Pick<FleetClientOptions, 'registry' | 'lastKnownGoodFile'> & {
+    /** Whether `instanceId` was given (stable across restarts): only then are consumers static members. */
+    readonly stableInstanceId: boolean;
+  };
 
 const NOOP_LOGGER: FleetLogger = {
   debug: () => undefined,
@@ -90,6 +95,7 @@ export function resolveOptions(options: FleetClientOptions): Readonly<ResolvedOp
     instanceId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     logger: NOOP_LOGGER,
     ...options,
+    stableInstanceId: options.instanceId !== undefined,
     serviceUrl: options.serviceUrl.replace(/\/+$/, ''),
   });
 }

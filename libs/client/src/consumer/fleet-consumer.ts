@@ -51,6 +51,9 @@ interface Lane {
   readonly byPhysical: Map<string, Route>;
 }
 
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MAX_MS = 30_000;
+
 /**
  * Consumes logical topics with one consumer group. Records are handed over one at a time per
  * partition, and a record's offset is committed once its handler resolved (at-least-once; after a
@@ -73,6 +76,10 @@ export class FleetConsumer {
   private readonly catchUp: EraCatchUp;
   /** Whether the lanes' partitions are paused because an operator paused the group. */
   private pausedByOperator = false;
+  /** A reconcile that failed (a lane that could not start) is tried again after this long. */
+  private retryMs = RETRY_FIRST_MS;
+  private retryTimer?: NodeJS.Timeout;
+  private closed = false;
 
   constructor(
     private readonly config: ConfigSource,
@@ -80,6 +87,8 @@ export class FleetConsumer {
     private readonly metrics: ClientMetrics,
     private readonly settings: ConsumerConfig,
     private readonly onDisconnected: () => void = () => undefined,
+    /** Which consumer of its group this is in its client (0 for the first). */
+    private readonly ordinal = 0,
   ) {
     this.monitor = new GroupMonitor(settings.groupId, options.instanceId, metrics);
     this.catchUp = new EraCatchUp(settings.groupId, options);
@@ -88,14 +97,31 @@ export class FleetConsumer {
 
   /** Follows a route change (or a caught-up era) on the one chain every reconcile runs on. */
   private reconcileLater(): void {
-    this.reconciling = this.reconciling
-      .then(() => this.reconcile())
-      .catch((error: unknown) => {
-        this.options.logger.error('consumer could not follow a route change', {
-          group: this.settings.groupId,
-          error: (error as Error).message,
-        });
+    this.reconciling = this.reconciling.then(() => this.reconcileOrRetry()).catch(() => undefined);
+  }
+
+  /**
+   * One reconcile; if it fails (a lane's cluster unreachable, a join refused), it is tried again
+   * with back-off (1 s doubling to 30 s) until it succeeds or the consumer is disconnected: a lane
+   * that could not start must not stay down until the next route change.
+   */
+  private async reconcileOrRetry(): Promise<void> {
+    try {
+      await this.reconcile();
+      this.retryMs = RETRY_FIRST_MS;
+    } catch (error) {
+      if (this.closed) throw error;
+      this.options.logger.error('consumer could not start or follow a lane; retrying', {
+        group: this.settings.groupId,
+        retryInMs: this.retryMs,
+        error: (error as Error).message,
       });
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => this.reconcileLater(), this.retryMs);
+      this.retryTimer.unref();
+      this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
+      throw error;
+    }
   }
 
   async subscribe({ topics }: { topics: readonly string[] }): Promise<void> {
@@ -105,9 +131,11 @@ export class FleetConsumer {
 
   async run({ eachMessage }: { eachMessage: (payload: EachMessagePayload) => Promise<void> }): Promise<void> {
     this.handler = eachMessage;
-    // Through the same chain as route changes: two reconciles never start lanes side by side.
-    this.reconciling = this.reconciling.then(() => this.reconcile());
-    await this.reconciling;
+    // Through the same chain as route changes: two reconciles never start lanes side by side. A
+    // first start that fails is reported here and retried in the background.
+    const first = this.reconciling.then(() => this.reconcileOrRetry());
+    this.reconciling = first.catch(() => undefined);
+    await first;
   }
 
   /** This consumer's group, per subscribed logical topic (for heartbeats: the groups a shuffle drains). */
@@ -176,8 +204,10 @@ export class FleetConsumer {
   }
 
   async disconnect(): Promise<void> {
+    this.closed = true;
     this.unsubscribe();
     clearInterval(this.flushTimer);
+    clearTimeout(this.retryTimer);
     await this.reconciling;
     const lanes = [...this.lanes.values()];
     this.lanes.clear();
@@ -202,7 +232,7 @@ export class FleetConsumer {
 
   /** Makes the running lanes match the current routes: unchanged lanes are left alone. */
   private async reconcile(): Promise<void> {
-    if (!this.handler) return;
+    if (!this.handler || this.closed) return;
     const wanted = new Map<string, Route[]>();
     const snapshot = this.config.snapshot();
     for (const topic of this.topics) {
@@ -309,13 +339,18 @@ export class FleetConsumer {
   private async startLane(key: string, routes: Route[]): Promise<Lane> {
     const { backend, clusterId, bootstrapServers } = routes[0];
     const impl = BACKENDS[backend];
-    this.monitor.joining(backend, impl.capabilities.staticMembership);
+    // Static only with an instance id that survives restarts (see FleetClientOptions.instanceId).
+    const staticMember = impl.capabilities.staticMembership && this.options.stableInstanceId;
+    this.monitor.joining(backend, staticMember);
     const consumer = impl.createConsumer(
       { clusterId, bootstrapServers, clientId: `${this.options.appId}-${backend}` },
       {
         groupId: this.settings.groupId,
-        groupInstanceId: impl.capabilities.staticMembership
-          ? staticMemberId(this.options.instanceId, routes)
+        groupInstanceId: staticMember
+          ? staticMemberId(
+              this.ordinal === 0 ? this.options.instanceId : `${this.options.instanceId}-${this.ordinal}`,
+              routes,
+            )
           : undefined,
         sessionTimeoutMs: this.options.sessionTimeoutMs,
         // A group that read the topic before (it drained, or caught up on an era) starts where
