@@ -1,6 +1,6 @@
 import type { Migration } from '@kafka-fleet/contracts';
 import { client } from '../config-service/support/config-service-harness';
-import { ConsumerTally, ProducerLoad, expectEveryRecordOnce } from './support/traffic';
+import { ProducerLoad, expectEveryRecordOnce } from './support/traffic';
 import { KAFKAJS_APP, RDKAFKA_APP, ShuffleFixture, until } from './support/shuffle-fixture';
 
 interface InstanceRow {
@@ -29,18 +29,7 @@ describe('a shuffle while another app forges heartbeats for its producers', () =
       new ProducerLoad('p1', await fx.fleet(KAFKAJS_APP, { instanceId: 'victim-kafkajs' }), fx.topic, 2, 30),
       new ProducerLoad('p2', await fx.fleet(RDKAFKA_APP, { instanceId: 'victim-rdkafka' }), fx.topic, 2, 30),
     );
-    const tallies = await Promise.all(
-      ([KAFKAJS_APP, RDKAFKA_APP] as const).map(async (app) => {
-        const tally = new ConsumerTally();
-        const consumer = (await fx.fleet(app)).consumer({
-          groupId: `${fx.topic}.${app}`,
-          fromBeginning: true,
-        });
-        await consumer.subscribe({ topics: [fx.topic] });
-        await consumer.run({ eachMessage: tally.handler() });
-        return { app, tally };
-      }),
-    );
+    const tallies = await fx.groupOnEachBackend();
     for (const l of loads) l.start();
     await until('traffic flowing', () => tallies.every((t) => t.tally.seen.length > 50), 60_000);
 

@@ -1,7 +1,7 @@
 import type { Topic } from '@kafka-fleet/contracts';
 import { Kafka, logLevel } from 'kafkajs';
-import { ConsumerTally, ProducerLoad, expectEveryRecordOnce, recordFor } from './support/traffic';
-import { KAFKAJS_APP, RDKAFKA_APP, ShuffleFixture, until } from './support/shuffle-fixture';
+import { ProducerLoad, expectEveryRecordOnce, recordFor } from './support/traffic';
+import { KAFKAJS_APP, ShuffleFixture, until } from './support/shuffle-fixture';
 
 const TRANSACTIONS = 24;
 const PER_TRANSACTION = 30;
@@ -43,18 +43,7 @@ describe('shuffle of a topic written transactionally', () => {
   afterAll(() => fx.tearDown());
 
   it('drains groups on both backends that read everything committed, and delivers nothing aborted', async () => {
-    const groups = await Promise.all(
-      ([KAFKAJS_APP, RDKAFKA_APP] as const).map(async (app) => {
-        const tally = new ConsumerTally();
-        const consumer = (await fx.fleet(app)).consumer({
-          groupId: `${fx.topic}.${app}`,
-          fromBeginning: true,
-        });
-        await consumer.subscribe({ topics: [fx.topic] });
-        await consumer.run({ eachMessage: tally.handler() });
-        return { app, tally };
-      }),
-    );
+    const groups = await fx.groupOnEachBackend();
     const topic = (await fx.sre()<Topic>('GET', `/v1/topics/${fx.topic}`)).body;
     const committed = await writeTransactionally(fx, topic.placement.physicalTopic);
     const owed = [{ name: 'txn', acked: committed }];

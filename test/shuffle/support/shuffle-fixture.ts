@@ -10,6 +10,7 @@ import {
   type ServiceUnderTest,
 } from '../../config-service/support/config-service-harness';
 import { until } from '../../client/fleet-fixture';
+import { ConsumerTally } from './traffic';
 
 export { until };
 export const KAFKAJS_APP = APP_ID;
@@ -95,6 +96,27 @@ export class ShuffleFixture {
     this.clients.push(fleet);
     await fleet.connect();
     return fleet;
+  }
+
+  /**
+   * One consumer group per backend (`<topic>.<app>`, from the beginning), each in a client of its
+   * own, with what it handled.
+   */
+  async groupOnEachBackend(): Promise<
+    Array<{ app: typeof KAFKAJS_APP | typeof RDKAFKA_APP; tally: ConsumerTally }>
+  > {
+    return Promise.all(
+      ([KAFKAJS_APP, RDKAFKA_APP] as const).map(async (app) => {
+        const tally = new ConsumerTally();
+        const consumer = (await this.fleet(app)).consumer({
+          groupId: `${this.topic}.${app}`,
+          fromBeginning: true,
+        });
+        await consumer.subscribe({ topics: [this.topic] });
+        await consumer.run({ eachMessage: tally.handler() });
+        return { app, tally };
+      }),
+    );
   }
 
   async startShuffle(targetClusterId: string, holdAt: MigrationPhaseName[] = []): Promise<Migration> {
