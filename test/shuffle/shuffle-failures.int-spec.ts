@@ -1,6 +1,7 @@
 import type { MigrationPhaseName } from '@kafka-fleet/contracts';
 import type { FleetConsumer } from '@kafka-fleet/client';
 import { Kafka, logLevel } from 'kafkajs';
+import { expectOnceInEras } from './support/physical-check';
 import { ProducerChild } from './support/producer-child';
 import { ConsumerTally, ProducerLoad, expectEveryRecordOnce, recordFor } from './support/traffic';
 import { KAFKAJS_APP, RDKAFKA_APP, ShuffleFixture, until } from './support/shuffle-fixture';
@@ -43,12 +44,17 @@ async function traffic(fx: ShuffleFixture, group = `${fx.topic}.readers`) {
   return { loads, tally };
 }
 
-/** Exactly once, in order, and the load really ran (more than 100 records acknowledged). */
+/**
+ * Exactly once, in order, and the load really ran (more than 100 records acknowledged): as the
+ * group handled them, and as the partitions of every era hold them.
+ */
 async function expectExactlyOnce(
+  fx: ShuffleFixture,
   producers: ReadonlyArray<{ name: string; acked: ReadonlySet<number> }>,
   tally: ConsumerTally,
 ): Promise<void> {
   expect((await expectEveryRecordOnce(producers, tally)).produced).toBeGreaterThan(100);
+  await expectOnceInEras(fx, producers);
 }
 
 describe('shuffle with the config service restarted inside every phase', () => {
@@ -83,7 +89,7 @@ describe('shuffle with the config service restarted inside every phase', () => {
     expect(done.history.map((h) => h.phase)).toEqual([...ACTIVE_PHASES, 'done']);
     expect(done.sweep?.records).toBe(0);
     expect(await fx.endOffsets(0, done.source.physicalTopic)).toEqual(done.fence);
-    await expectExactlyOnce(running, tally);
+    await expectExactlyOnce(fx, running, tally);
   }, 300_000);
 });
 
@@ -126,7 +132,7 @@ describe('shuffle with a producer instance killed mid-shuffle', () => {
 
     expect(done.producersAcknowledged).toContain(`survivor-${process.pid}`);
     expect(done.producersAcknowledged).not.toContain(`doomed-${process.pid}`);
-    await expectExactlyOnce([...running, doomed, survivor], tally);
+    await expectExactlyOnce(fx, [...running, doomed, survivor], tally);
   }, 300_000);
 });
 
@@ -172,7 +178,7 @@ describe('shuffle with a zombie producer writing to the old cluster after the fe
     for (const l of running) await l.stop();
 
     expect(done.sweep?.records).toBe(0);
-    await expectExactlyOnce(running, tally);
+    await expectExactlyOnce(fx, running, tally);
     expect(tally.seen.filter((s) => s.producer === 'zombie')).toHaveLength(0);
   }, 300_000);
 });

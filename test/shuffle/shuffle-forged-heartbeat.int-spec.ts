@@ -1,5 +1,6 @@
 import type { Migration } from '@kafka-fleet/contracts';
 import { client } from '../config-service/support/config-service-harness';
+import { expectOnceInEras } from './support/physical-check';
 import { ProducerLoad, expectEveryRecordOnce } from './support/traffic';
 import { KAFKAJS_APP, RDKAFKA_APP, ShuffleFixture, until } from './support/shuffle-fixture';
 
@@ -67,5 +68,6 @@ describe('a shuffle while another app forges heartbeats for its producers', () =
     await until('records on beta', () => loads.every((l) => l.ackedOn('beta') > 50), 60_000);
     for (const l of loads) await l.stop();
     for (const t of tallies) await expectEveryRecordOnce(loads, t.tally, t.app);
+    await expectOnceInEras(fx, loads);
   }, 300_000);
 });
