@@ -101,7 +101,11 @@ describe('two service replicas, one paused mid-sweep past its lease and then res
         .filter((r) => BigInt(r.offset) >= BigInt(fenced.fence?.[String(r.partition)] ?? '0'))
         .map((r) => `alpha/${fenced.source.physicalTopic}/${r.partition}/${r.offset}`),
     );
-    expect(owed.size).toBe(committed);
+    // At least what the writer saw committed. It can be more: while the lifted setting reaches the
+    // brokers one by one, a transaction the writer saw fail was still committed on the partition
+    // that had taken its records (full runs found 376 and 166 such records; librdkafka's
+    // read-committed reader sees them too). Those are on the source, acknowledged or not, and owed.
+    expect(owed.size).toBeGreaterThanOrEqual(committed);
 
     expect((await viaA('POST', `${base}/${started.id}/resume`, {})).status).toBe(200);
     await until(
@@ -168,9 +172,8 @@ async function liftFenceAndWrite(fx: ShuffleFixture, physicalTopic: string, coun
   let zombie = await open();
   let committed = 0;
   // The lifted setting takes a moment to reach every broker. A refused transaction is redone by a
-  // new producer under the same transactional id, whose first transaction aborts the refused one at
-  // the coordinator: after a failed send KafkaJS's abort can be refused, and the next commit of the
-  // same producer then committed the refused attempt's records too (a CI run read 376 of them).
+  // new producer under the same transactional id (its first transaction aborts what the coordinator
+  // still holds open of the refused one).
   for (let sent = 0, n = 0; sent < count; n++) {
     const batch = Array.from({ length: Math.min(500, count - sent) }, (_, i) => ({
       key: `zombie-${(sent + i) % 12}`,
