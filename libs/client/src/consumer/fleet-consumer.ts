@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { AssignedPartitions, GroupReportInput } from '@kafka-fleet/contracts';
+import { staticMemberId } from './static-member-id';
 import { clientKey, findRoute, sameRoute, withinBounds, type Route } from '@kafka-fleet/core';
 import { BACKENDS } from '../backends/backend-pool';
 import type { BackendConsumer, ConsumedRecord } from '../backends/backend-port';
@@ -12,20 +12,6 @@ import { EraCatchUp } from './era-catch-up';
 import { GroupMonitor } from './group-monitor';
 
 const DRAIN_FLUSH_MS = 250;
-
-/**
- * Static membership id of a lane: stable across restarts of the same lane, but different for a
- * different set of physical topics. A closing static member does not leave its group, and a new
- * lane rejoining under the old id would silently inherit the old lane's assignment (partitions of
- * a topic it no longer reads) instead of triggering the rebalance that gives it the new topic.
- */
-function staticMemberId(instanceId: string, routes: readonly Route[]): string {
-  const topics = routes
-    .map((r) => r.physicalTopic)
-    .sort()
-    .join(',');
-  return `${instanceId}-${createHash('sha1').update(topics).digest('hex').slice(0, 10)}`;
-}
 
 export interface EachMessagePayload {
   /** The logical topic. */
