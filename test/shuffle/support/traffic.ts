@@ -156,6 +156,7 @@ export async function expectEveryRecordOnce(
   );
   const v = verdict(owed, tally);
   const label = group === undefined ? {} : { group };
+  if (v.duplicated > 0) console.log(`${group ?? 'the group'} handled twice: ${describeRepeats(tally)}`);
   expect({ ...label, ...v }).toEqual({
     ...label,
     produced: v.produced,
@@ -165,4 +166,22 @@ export async function expectEveryRecordOnce(
     orderViolations: 0,
   });
   return v;
+}
+
+/**
+ * Where a group was handed a record a second time, as `producer#seq: cluster/partition@offset`
+ * sightings: the same offset twice is a redelivery by the group, two offsets are two copies of the
+ * record on the log (a writer that wrote it twice).
+ */
+function describeRepeats(tally: ConsumerTally): string {
+  const sightings = new Map<string, string[]>();
+  for (const s of tally.seen) {
+    const id = `${s.producer}#${s.seq}`;
+    sightings.set(id, [...(sightings.get(id) ?? []), `${s.cluster}/${s.partition}@${s.offset}`]);
+  }
+  return [...sightings]
+    .filter(([, at]) => at.length > 1)
+    .slice(0, 20)
+    .map(([id, at]) => `${id}: ${at.join(' ')}`)
+    .join(', ');
 }
