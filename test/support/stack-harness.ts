@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { adminFor, createTopic } from '../../tools/raw-backends/topic-admin';
 import { startNode, stopNode, waitForCluster } from '../../tools/stack/kafka-node';
 import {
@@ -51,6 +52,16 @@ export function uniqueTopic(label = 'topic'): string {
 /** Crash (SIGKILL) or stop (SIGTERM) one broker; `restartBroker` brings it back on its data. */
 export function killBroker(node: BrokerNode, signal: NodeJS.Signals = 'SIGKILL'): Promise<string> {
   return stopNode(node, signal);
+}
+
+/**
+ * Freezes one broker (SIGSTOP): its connections stay open and its requests hang, as on a broker
+ * stuck in a long GC pause. Returns the thaw (SIGCONT).
+ */
+export function freezeBroker(node: BrokerNode): () => void {
+  const pid = Number(readFileSync(node.pidFile, 'utf8').trim());
+  process.kill(pid, 'SIGSTOP');
+  return () => process.kill(pid, 'SIGCONT');
 }
 
 export async function restartBroker(cluster: KafkaClusterSpec, node: BrokerNode): Promise<void> {

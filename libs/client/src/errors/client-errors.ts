@@ -36,6 +36,16 @@ export class BackendError extends KafkaFleetError {
       retriable: remediation !== 'fail',
     });
   }
+
+  /** The same failure, told to one of several sends that shared the request. */
+  withOutcome(outcome: SendOutcome): BackendError {
+    const copy = new BackendError(this.message, this.remediation, {
+      cause: this.cause,
+      context: this.context,
+    });
+    copy.outcome = outcome;
+    return copy;
+  }
 }
 
 /**

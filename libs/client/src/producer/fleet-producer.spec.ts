@@ -43,7 +43,7 @@ const snapshot = (epoch: number, clusterId: string): AppSnapshot => ({
 });
 
 /** A config source and a producer pool that exist only in memory; failures scripted per call. */
-type Scripted = 'retry' | 'reconnect' | 'fail' | 'plain' | 'fenced' | 'fenced-half';
+type Scripted = 'retry' | 'reconnect' | 'fail' | 'plain' | 'fenced' | 'fenced-half' | 'retry-half';
 
 function setUp(failures: Scripted[], onRefresh: () => Promise<void> = async () => undefined) {
   let current = snapshot(1, 'alpha');
@@ -68,6 +68,12 @@ function setUp(failures: Scripted[], onRefresh: () => Promise<void> = async () =
           if (failure === 'fenced-half')
             refusal.outcome = { acks: [{ partition: 0, baseOffset: '7' }], notWritten: records.slice(1) };
           throw refusal;
+        }
+        if (failure === 'retry-half') {
+          // A request to one broker failed retriably; the first record's broker wrote it.
+          const error = new BackendError('scripted partial failure', 'retry');
+          error.outcome = { acks: [{ partition: 1, baseOffset: '41' }], notWritten: records.slice(1) };
+          throw error;
         }
         if (failure) throw new BackendError(`scripted ${failure}`, failure);
         sends.push({ cluster: route.clusterId, records: records.length });
@@ -106,6 +112,23 @@ describe('FleetProducer remediation', () => {
     const counted = await metrics.registry.getSingleMetricAsString('kafka_fleet_client_remediations_total');
     expect(counted).toMatch(/action="retry",backend="kafkajs"} 1/);
     expect(counted).toMatch(/action="reconnect",backend="kafkajs"} 1/);
+  });
+
+  it('retries only the records a partly failed attempt did not write', async () => {
+    const { producer, sends } = setUp(['retry-half']);
+    const result = await producer.send({
+      topic: 'orders',
+      messages: [
+        { key: 'a', value: '1' },
+        { key: 'b', value: '2' },
+        { key: 'c', value: '3' },
+      ],
+    });
+    expect(sends).toEqual([{ cluster: 'alpha', records: 2 }]);
+    expect(result.map((r) => [r.partition, r.baseOffset])).toEqual([
+      [1, '41'],
+      [0, '1'],
+    ]);
   });
 
   it('surfaces non-retriable errors at once and gives up after maxSendRetries', async () => {
@@ -159,6 +182,16 @@ describe('FleetProducer on a fenced route', () => {
       { topic: 'orders', partition: 0, baseOffset: '1', clusterId: 'beta', epoch: 2 },
     ]);
     expect(fx.producer.appliedEpochs()).toEqual({ orders: 2 });
+  });
+
+  it('keeps what an earlier retried attempt wrote when the route is then fenced', async () => {
+    const fx = setUp(['retry-half', 'fenced'], async () => fx.change(snapshot(2, 'beta')));
+    const result = await fx.producer.send({ topic: 'orders', messages: three });
+    expect(fx.sends).toEqual([{ cluster: 'beta', records: 2 }]);
+    expect(result).toEqual([
+      { topic: 'orders', partition: 1, baseOffset: '41', clusterId: 'alpha', epoch: 1 },
+      { topic: 'orders', partition: 0, baseOffset: '1', clusterId: 'beta', epoch: 2 },
+    ]);
   });
 
   it('re-sends the whole send when the backend cannot say what was written', async () => {

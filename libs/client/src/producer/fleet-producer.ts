@@ -14,11 +14,16 @@ export type FleetMessage = OutgoingRecord;
 /** How often one send follows a fenced route to a new one before giving up (a shuffle moves it once). */
 const MAX_REROUTES = 3;
 
-/** A send refused by a fenced physical topic: the route it was sent on, and what was written. */
+/**
+ * A send refused by a fenced physical topic: the route it was sent on, what earlier attempts on it
+ * wrote, and the records of the refused attempt.
+ */
 class FencedSend extends Error {
   constructor(
     readonly route: Route,
     readonly refusal: BackendError,
+    readonly written: readonly RecordMetadata[],
+    readonly attempted: readonly FleetMessage[],
   ) {
     super(refusal.message);
   }
@@ -80,10 +85,8 @@ export class FleetProducer {
         if (hop >= MAX_REROUTES) throw error.refusal;
         await this.followMovedRoute(record.topic, error);
         const outcome = error.refusal.outcome;
-        if (outcome) {
-          written.push(...outcome.acks.map((a) => this.metadataOf(error.route, a)));
-          messages = outcome.notWritten as FleetMessage[];
-        }
+        written.push(...error.written, ...(outcome?.acks ?? []).map((a) => this.metadataOf(error.route, a)));
+        messages = outcome ? (outcome.notWritten as FleetMessage[]) : error.attempted;
         this.metrics.remediations.inc({ action: 'reroute', backend: error.route.backend });
       }
     }
@@ -149,30 +152,53 @@ export class FleetProducer {
     return lane;
   }
 
+  /**
+   * Sends on one route, retrying by error class. A retry sends only what the failed attempt did
+   * not write, where the backend can tell (`BackendError.outcome`): a whole-batch re-send wrote
+   * the written part twice.
+   */
   private async sendWithRetries(route: Route, messages: readonly FleetMessage[]): Promise<RecordMetadata[]> {
     const labels = { topic: route.topic, cluster: route.clusterId, backend: route.backend };
+    const written: RecordMetadata[] = [];
+    let pending = messages;
     for (let attempt = 0; ; attempt++) {
       const end = this.metrics.produceLatency.startTimer(labels);
       try {
         const producer = await this.pool.get(route);
-        const acks = await producer.send(route.physicalTopic, messages);
+        const acks = await producer.send(route.physicalTopic, pending);
         end();
-        this.metrics.produced.inc(labels, messages.length);
-        this.metrics.traffic.produced(
-          route.topic,
-          messages.reduce((n, m) => n + recordBytes(m), 0),
-        );
-        return acks.map((a) => this.metadataOf(route, a));
+        this.count(route, pending);
+        return [...written, ...acks.map((a) => this.metadataOf(route, a))];
       } catch (error) {
         const classified = error instanceof BackendError ? error : undefined;
         this.metrics.errors.inc({ code: classified?.code ?? 'INTERNAL', backend: route.backend });
-        if (classified?.remediation === 'reroute') throw new FencedSend(route, classified);
+        if (classified?.remediation === 'reroute') throw new FencedSend(route, classified, written, pending);
         if (!classified || classified.remediation === 'fail' || attempt >= this.options.maxSendRetries)
           throw error;
+        if (classified.outcome) {
+          const { acks, notWritten } = classified.outcome;
+          const unwritten = new Set(notWritten);
+          written.push(...acks.map((a) => this.metadataOf(route, a)));
+          this.count(
+            route,
+            pending.filter((m) => !unwritten.has(m)),
+          );
+          pending = pending.filter((m) => unwritten.has(m));
+          if (pending.length === 0) return written;
+        }
         this.metrics.remediations.inc({ action: classified.remediation, backend: route.backend });
         if (classified.remediation === 'reconnect') await this.pool.rebuild(route);
         await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 5000)));
       }
     }
+  }
+
+  private count(route: Route, sent: readonly FleetMessage[]): void {
+    const labels = { topic: route.topic, cluster: route.clusterId, backend: route.backend };
+    this.metrics.produced.inc(labels, sent.length);
+    this.metrics.traffic.produced(
+      route.topic,
+      sent.reduce((n, m) => n + recordBytes(m), 0),
+    );
   }
 }

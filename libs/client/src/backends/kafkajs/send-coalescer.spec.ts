@@ -1,3 +1,4 @@
+import { BackendError } from '../../errors/client-errors';
 import type { PartitionAck } from '../backend-port';
 import { SendCoalescer } from './send-coalescer';
 
@@ -10,11 +11,13 @@ interface Msg {
 /** A fake broker: each request is held until released, then appended per partition in order. */
 function fakeBroker() {
   const logs = new Map<number, string[]>();
-  const requests: Array<{ ids: string[]; release: () => void; fail: (e: Error) => void }> = [];
+  const requests: Array<{ ids: string[]; messages: Msg[]; release: () => void; fail: (e: Error) => void }> =
+    [];
   const sendAll = (messages: Msg[]) =>
     new Promise<PartitionAck[]>((resolve, reject) => {
       requests.push({
         ids: messages.map((m) => m.id),
+        messages,
         fail: reject,
         release: () => {
           const acks = new Map<number, string>();
@@ -121,5 +124,40 @@ describe('SendCoalescer', () => {
     await tick();
     broker.requests[2].release();
     expect(await after).toEqual([{ partition: 0, baseOffset: '1' }]);
+  });
+
+  it('tells each merged send what of its own records a partly failed request wrote', async () => {
+    const broker = fakeBroker();
+    const c = new SendCoalescer<Msg>(
+      broker.sendAll,
+      (m) => m.partition,
+      () => ({ bytes: 10 }),
+    );
+    const head = c.send([{ id: 'a1', partition: 0 }]);
+    const onlyWritten = c.send([{ id: 'b1', partition: 0 }]);
+    const mixed = c.send([
+      { id: 'c1', partition: 0 },
+      { id: 'c2', partition: 1 },
+    ]);
+    await tick();
+    broker.requests[0].release();
+    await head;
+    await tick();
+    const merged = broker.requests[1];
+    expect(merged.ids).toEqual(['b1', 'c1', 'c2']);
+    // Partition 0's broker wrote b1 and c1 at offsets 1 and 2; partition 1's request failed.
+    const failure = new BackendError('partition 1 leader gone', 'retry');
+    const c2 = merged.messages[2];
+    failure.outcome = { acks: [{ partition: 0, baseOffset: '1' }], notWritten: [c2] };
+    merged.fail(failure);
+    const [written, partly] = await Promise.allSettled([onlyWritten, mixed]);
+    expect(written).toEqual({ status: 'fulfilled', value: [{ partition: 0, baseOffset: '1' }] });
+    const refused = partly.status === 'rejected' ? (partly.reason as unknown) : undefined;
+    expect(refused).toBeInstanceOf(BackendError);
+    expect((refused as BackendError).outcome).toEqual({
+      acks: [{ partition: 0, baseOffset: '2' }],
+      notWritten: [c2],
+    });
+    expect(refused).not.toBe(failure); // each send gets its own outcome
   });
 });

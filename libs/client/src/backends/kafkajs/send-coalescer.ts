@@ -1,3 +1,4 @@
+import { BackendError } from '../../errors/client-errors';
 import type { PartitionAck } from '../backend-port';
 
 /**
@@ -30,8 +31,9 @@ interface Waiting<M> {
  * breaks per-key order for an application that does not await each send. Merged, the waiting
  * sends cost no throughput: under load the requests simply grow.
  *
- * A merged request succeeds or fails as a whole, so a send shares the fate of the sends merged
- * with it; each still gets its own offsets back.
+ * A merged request that fails tells each send what of its own records were written, when the
+ * backend knows (`BackendError.outcome`); a send whose records were all written resolves. Each
+ * send gets its own offsets back.
  */
 export class SendCoalescer<M> {
   private readonly queue: Array<Waiting<M>> = [];
@@ -69,7 +71,7 @@ export class SendCoalescer<M> {
         const acks = merged.length > 0 ? await this.sendAll(merged) : [];
         this.settle(group, acks);
       } catch (error) {
-        for (const w of group) w.reject(error);
+        this.fail(group, error);
       }
     }
     this.draining = false;
@@ -92,26 +94,51 @@ export class SendCoalescer<M> {
     return this.queue.splice(0, count);
   }
 
-  /**
-   * Gives each send its own base offset per partition: the request's base offset there plus the
-   * records earlier sends in the request put on that partition (a partition's records are written
-   * in request order).
-   */
   private settle(group: ReadonlyArray<Waiting<M>>, acks: readonly PartitionAck[]): void {
+    const own = this.ownAcks(group, acks, () => true);
+    group.forEach((w, i) => w.resolve(own[i]));
+  }
+
+  /** Sends with records not written fail with their own outcome; the others resolve. */
+  private fail(group: ReadonlyArray<Waiting<M>>, error: unknown): void {
+    const outcome = error instanceof BackendError ? error.outcome : undefined;
+    if (!(error instanceof BackendError) || !outcome) {
+      for (const w of group) w.reject(error);
+      return;
+    }
+    const unwritten = new Set(outcome.notWritten);
+    const own = this.ownAcks(group, outcome.acks, (m) => !unwritten.has(m));
+    group.forEach((w, i) => {
+      const notWritten = w.messages.filter((m) => unwritten.has(m));
+      if (notWritten.length === 0) w.resolve(own[i]);
+      else w.reject(error.withOutcome({ acks: own[i], notWritten }));
+    });
+  }
+
+  /**
+   * Gives each send its own base offset per partition, for its `written` records: the request's
+   * base offset there plus the records earlier sends in the request put on that partition (a
+   * partition's records are written in request order, and all of them or none).
+   */
+  private ownAcks(
+    group: ReadonlyArray<Waiting<M>>,
+    acks: readonly PartitionAck[],
+    written: (message: M) => boolean,
+  ): PartitionAck[][] {
     const base = new Map<number, bigint>();
     for (const a of acks) if (!base.has(a.partition)) base.set(a.partition, BigInt(a.baseOffset));
     const before = new Map<number, bigint>();
-    for (const w of group) {
+    return group.map((w) => {
       const mine = new Map<number, string>();
       for (const m of w.messages) {
         const partition = this.partitionOf(m);
         const first = partition === undefined ? undefined : base.get(partition);
-        if (partition === undefined || first === undefined) continue;
+        if (partition === undefined || first === undefined || !written(m)) continue;
         const n = before.get(partition) ?? 0n;
         if (!mine.has(partition)) mine.set(partition, first < 0n ? String(first) : String(first + n));
         before.set(partition, n + 1n);
       }
-      w.resolve([...mine].map(([partition, baseOffset]) => ({ partition, baseOffset })));
-    }
+      return [...mine].map(([partition, baseOffset]) => ({ partition, baseOffset }));
+    });
   }
 }
