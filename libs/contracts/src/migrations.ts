@@ -44,6 +44,11 @@ export const topicMigration = z.object({
   phase: migrationPhase,
   /** Where the topic was: consumer groups not yet drained keep reading it, up to `fence`. */
   source: physicalPlace,
+  /**
+   * Where the topic is going: clients open their connection to it while the shuffle prepares, so
+   * the switch does not wait for one. Optional only for shuffles started before it was recorded.
+   */
+  target: physicalPlace.optional(),
   epochFrom: z.number().int().positive(),
   /** The source era's own floor (it may itself have been the target of an earlier shuffle). */
   sourceFloor: partitionOffsets.optional(),

@@ -82,6 +82,12 @@ export interface SnapshotMigration {
     readonly physicalTopic: string;
     readonly bootstrapServers: string[];
   };
+  /** Where the topic is going (a registered cluster): see `TopicMigration.target`. */
+  readonly target?: {
+    readonly clusterId: string;
+    readonly physicalTopic: string;
+    readonly bootstrapServers: string[];
+  };
   readonly epochFrom: number;
   readonly sourceFloor?: PartitionOffsets;
   readonly fence?: PartitionOffsets;

@@ -28,6 +28,7 @@ export function topicMigrationOf(m: Migration): TopicMigration {
     id: m.id,
     phase: m.phase,
     source: m.source,
+    target: m.target,
     epochFrom: m.epochFrom,
     ...(m.sourceFloor ? { sourceFloor: m.sourceFloor } : {}),
     ...(m.fence ? { fence: m.fence } : {}),

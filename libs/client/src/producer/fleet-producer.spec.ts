@@ -55,33 +55,38 @@ function setUp(failures: Scripted[], onRefresh: () => Promise<void> = async () =
   } as unknown as ConfigSource;
   const sends: Array<{ cluster: string; records: number }> = [];
   const rebuilt: string[] = [];
+  const connected: string[] = [];
   const pool = {
-    get: async (route: Route): Promise<BackendProducer> => ({
-      connect: async () => undefined,
-      disconnect: async () => undefined,
-      send: async (_topic: string, records: readonly OutgoingRecord[]) => {
-        const failure = failures.shift();
-        if (failure === 'plain') throw new Error('not a backend error');
-        if (failure === 'fenced' || failure === 'fenced-half') {
-          const refusal = new BackendError('scripted fence', 'reroute');
-          // 'fenced-half': the first record was written before the fence, the rest refused.
-          if (failure === 'fenced-half')
-            refusal.outcome = { acks: [{ partition: 0, baseOffset: '7' }], notWritten: records.slice(1) };
-          throw refusal;
-        }
-        if (failure === 'retry-half') {
-          // A request to one broker failed retriably; the first record's broker wrote it.
-          const error = new BackendError('scripted partial failure', 'retry');
-          error.outcome = { acks: [{ partition: 1, baseOffset: '41' }], notWritten: records.slice(1) };
-          throw error;
-        }
-        if (failure) throw new BackendError(`scripted ${failure}`, failure);
-        sends.push({ cluster: route.clusterId, records: records.length });
-        return [{ partition: 0, baseOffset: String(sends.length) }];
-      },
-    }),
+    get: async (route: Route): Promise<BackendProducer> => {
+      connected.push(route.clusterId);
+      return producerFor(route);
+    },
     rebuild: async (route: Route) => void rebuilt.push(route.clusterId),
   } as unknown as ProducerPool;
+  const producerFor = (route: Route): BackendProducer => ({
+    connect: async () => undefined,
+    disconnect: async () => undefined,
+    send: async (_topic: string, records: readonly OutgoingRecord[]) => {
+      const failure = failures.shift();
+      if (failure === 'plain') throw new Error('not a backend error');
+      if (failure === 'fenced' || failure === 'fenced-half') {
+        const refusal = new BackendError('scripted fence', 'reroute');
+        // 'fenced-half': the first record was written before the fence, the rest refused.
+        if (failure === 'fenced-half')
+          refusal.outcome = { acks: [{ partition: 0, baseOffset: '7' }], notWritten: records.slice(1) };
+        throw refusal;
+      }
+      if (failure === 'retry-half') {
+        // A request to one broker failed retriably; the first record's broker wrote it.
+        const error = new BackendError('scripted partial failure', 'retry');
+        error.outcome = { acks: [{ partition: 1, baseOffset: '41' }], notWritten: records.slice(1) };
+        throw error;
+      }
+      if (failure) throw new BackendError(`scripted ${failure}`, failure);
+      sends.push({ cluster: route.clusterId, records: records.length });
+      return [{ partition: 0, baseOffset: String(sends.length) }];
+    },
+  });
   const metrics = new ClientMetrics();
   const options = resolveOptions({
     serviceUrl: 'http://x',
@@ -95,7 +100,7 @@ function setUp(failures: Scripted[], onRefresh: () => Promise<void> = async () =
     current = next;
     listeners.forEach((l) => l(next, previous));
   };
-  return { producer, sends, rebuilt, metrics, change, snapshot: () => current };
+  return { producer, sends, rebuilt, connected, metrics, change, snapshot: () => current };
 }
 
 const one = [{ key: 'k', value: 'v' }];
@@ -154,6 +159,33 @@ describe('FleetProducer remediation', () => {
     await expect(producer.send({ topic: 'nope', messages: one })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
+  });
+
+  it("connects the target's producer while a shuffle prepares, before any send goes there", async () => {
+    const { producer, connected, change } = setUp([]);
+    await producer.send({ topic: 'orders', messages: one });
+    const preparing = snapshot(1, 'alpha');
+    change({
+      ...preparing,
+      version: 2,
+      topics: preparing.topics.map((t) =>
+        t.topic !== 'orders'
+          ? t
+          : {
+              ...t,
+              state: 'migrating',
+              migration: {
+                id: 'm1',
+                phase: 'prepare',
+                source: { clusterId: 'alpha', physicalTopic: 'orders', bootstrapServers: ['alpha:9092'] },
+                target: { clusterId: 'beta', physicalTopic: 'orders', bootstrapServers: ['beta:9092'] },
+                epochFrom: 1,
+                drainedGroups: [],
+              },
+            },
+      ),
+    });
+    expect(connected).toEqual(['alpha', 'beta']);
   });
 
   it('follows a route change and reports the epoch it applied', async () => {

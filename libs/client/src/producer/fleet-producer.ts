@@ -1,3 +1,4 @@
+import type { AppSnapshot } from '@kafka-fleet/contracts';
 import { findRoute, sameRoute, type Route } from '@kafka-fleet/core';
 import type { ProducerPool } from '../backends/backend-pool';
 import type { OutgoingRecord } from '../backends/backend-port';
@@ -61,7 +62,9 @@ export class FleetProducer {
     config.onChange((next) => {
       for (const [topic, lane] of this.lanes) {
         const found = findRoute(next, topic, 'produce');
-        if (found.kind === 'ok') lane.follow(found.route);
+        if (found.kind !== 'ok') continue;
+        lane.follow(found.route);
+        this.warmTarget(next, found.route);
       }
     });
   }
@@ -108,6 +111,18 @@ export class FleetProducer {
     if (found.kind === 'forbidden') throw new TopicAccessError(topic, 'produce');
     if (sameRoute(found.route, fenced.route)) throw fenced.refusal;
     this.lanes.get(topic)?.follow(found.route);
+  }
+
+  /**
+   * While a shuffle prepares, connects the producer the topic will use on its target, so that the
+   * switch (and the first sends refused by the fence) do not also wait for a new connection. A
+   * failure here is only a missed head start: the switch connects as before.
+   */
+  private warmTarget(snapshot: AppSnapshot, route: Route): void {
+    const target = snapshot.topics.find((t) => t.topic === route.topic)?.migration?.target;
+    if (!target || target.clusterId === route.clusterId) return;
+    const next: Route = { ...route, ...target, bootstrapServers: [...target.bootstrapServers] };
+    this.pool.get(next).catch(() => undefined);
   }
 
   private metadataOf(route: Route, ack: { partition: number; baseOffset: string }): RecordMetadata {

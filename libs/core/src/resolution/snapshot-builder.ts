@@ -34,7 +34,7 @@ export function resolveTopic(
     state: topic.state,
     ...(topic.floor ? { floor: topic.floor } : {}),
     ...(topic.migration && sourceCluster
-      ? { migration: snapshotMigration(topic.migration, sourceCluster) }
+      ? { migration: snapshotMigration(topic.migration, sourceCluster, clusters) }
       : {}),
     ...(topic.eras?.length && clusters ? { eras: snapshotEras(topic.eras, clusters) } : {}),
   };
@@ -58,11 +58,19 @@ function snapshotEras(eras: readonly TopicEra[], clusters: ReadonlyMap<string, C
   });
 }
 
-function snapshotMigration(m: TopicMigration, source: Cluster): SnapshotMigration {
+function snapshotMigration(
+  m: TopicMigration,
+  source: Cluster,
+  clusters?: ReadonlyMap<string, Cluster>,
+): SnapshotMigration {
+  const target = m.target && clusters?.get(m.target.clusterId);
   return {
     id: m.id,
     phase: m.phase,
     source: { ...m.source, bootstrapServers: [...source.bootstrapServers] },
+    ...(m.target && target
+      ? { target: { ...m.target, bootstrapServers: [...target.bootstrapServers] } }
+      : {}),
     epochFrom: m.epochFrom,
     ...(m.sourceFloor ? { sourceFloor: m.sourceFloor } : {}),
     ...(m.fence ? { fence: m.fence } : {}),
