@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { adminFor, createTopic } from '../../tools/raw-backends/topic-admin';
 import { startNode, stopNode, waitForCluster } from '../../tools/stack/kafka-node';
@@ -56,11 +57,18 @@ export function killBroker(node: BrokerNode, signal: NodeJS.Signals = 'SIGKILL')
 
 /**
  * Freezes one broker (SIGSTOP): its connections stay open and its requests hang, as on a broker
- * stuck in a long GC pause. Returns the thaw (SIGCONT).
+ * stuck in a long GC pause. Returns the thaw (SIGCONT). With `thawAfterMs` a process of its own
+ * thaws it too, so the thaw comes even if this process's event loop is blocked (which is what
+ * some tests look for).
  */
-export function freezeBroker(node: BrokerNode): () => void {
+export function freezeBroker(node: BrokerNode, thawAfterMs?: number): () => void {
   const pid = Number(readFileSync(node.pidFile, 'utf8').trim());
   process.kill(pid, 'SIGSTOP');
+  if (thawAfterMs !== undefined)
+    spawn('sh', ['-c', `sleep ${thawAfterMs / 1000}; kill -CONT ${pid}`], {
+      detached: true,
+      stdio: 'ignore',
+    }).unref();
   return () => process.kill(pid, 'SIGCONT');
 }
 

@@ -15,12 +15,24 @@ import type {
 } from '../backend-port';
 import { loadRdkafka } from './load-rdkafka';
 import { rdkafkaConsumerConfig } from './rdkafka-config';
+import { BackendError } from '../../errors/client-errors';
 import { mapRdkafkaError } from './rdkafka-error-mapper';
 
 // rd_kafka_resp_err_t values delivered to the rebalance callback.
 const ASSIGN = -175;
 const REVOKE = -174;
 const COMMIT_INTERVAL_MS = 100;
+/** How long a confirmed commit waits for the coordinator's answer before it fails (retriable). */
+const COMMIT_CONFIRM_MS = 10_000;
+// RD_KAFKA_RESP_ERR__NO_OFFSET: nothing newer to commit, i.e. already committed.
+const NO_OFFSET = -168;
+
+/** A commit someone awaits: settled by the `offset.commit` report that covers its offsets. */
+interface CommitWaiter {
+  readonly offsets: ReadonlyArray<RdTopicPartition & { offset: number }>;
+  resolve(): void;
+  reject(error: unknown): void;
+}
 
 /**
  * node-rdkafka consumer behind the port, with cooperative-sticky assignment and static membership.
@@ -46,6 +58,7 @@ export class RdkafkaConsumer implements BackendConsumer {
   private lastCommitAt = 0;
   /** Partitions this member owns: records of a partition being revoked are no longer handled. */
   private readonly owned = new Set<string>();
+  private readonly commitWaiters = new Set<CommitWaiter>();
 
   constructor(
     private readonly cluster: ClusterConnection,
@@ -61,6 +74,7 @@ export class RdkafkaConsumer implements BackendConsumer {
       },
       topic,
     );
+    this.consumer.on('offset.commit', (error, offsets) => this.onCommitted(error, offsets));
   }
 
   private onRebalance(error: LibrdKafkaError, assignment: RdTopicPartition[]): void {
@@ -77,11 +91,13 @@ export class RdkafkaConsumer implements BackendConsumer {
       // Stop handling the revoked partitions now: the rest of the batch in hand is not ours to handle.
       for (const p of partitions) this.owned.delete(keyOf(p));
       // librdkafka keeps the partitions until we unassign them: finish the record in hand, commit
-      // what was handled on the revoked partitions synchronously, then let them go.
+      // what was handled on the revoked partitions and wait for the coordinator's answer (the
+      // consume loop keeps polling, which delivers it), then let them go.
       void this.inflight
         .catch(() => undefined)
         .then(() => this.options.listener?.onRevoking?.(partitions))
-        .then(() => this.commitHandled(partitions))
+        // Closing: disconnect committed everything handled already, and no report would come.
+        .then(() => (this.running ? this.commitConfirmed(this.handledOf(partitions)) : undefined))
         .catch(() => undefined)
         .then(() => {
           // Whatever could not be committed now is the next owner's to replay (at least once).
@@ -116,17 +132,14 @@ export class RdkafkaConsumer implements BackendConsumer {
     this.options = options;
     const autoCommit = options.autoCommit ?? true;
     this.running = true;
-    this.consumer.on('offset.commit', (error, offsets) => {
-      if (!error) this.confirm(offsets);
-    });
     this.stopped = (async () => {
       while (this.running) {
         // A failed poll backs off instead of spinning; librdkafka reconnects on its own.
         const batch = await this.consumeBatch(100).catch(
           () => new Promise<Message[]>((r) => setTimeout(() => r([]), 500)),
         );
-        // Idle: retry, synchronously, what a failed asynchronous commit left unconfirmed.
-        if (batch.length === 0 && this.handled.size > 0 && this.running) this.tryCommitHandled();
+        // Idle: retry what a failed asynchronous commit left unconfirmed.
+        if (batch.length === 0 && this.handled.size > 0 && this.running) this.commitHandledAsync(true);
         const failed = new Set<string>();
         for (const m of batch) {
           if (!this.running) break;
@@ -159,31 +172,88 @@ export class RdkafkaConsumer implements BackendConsumer {
    * held a lane to a third of the raw consumer's rate. What is handled in between stays in
    * `handled` and is committed by the next one, an idle poll, a flush, a revocation or a close.
    */
-  private commitHandledAsync(): void {
+  private commitHandledAsync(idle = false): void {
     const now = Date.now();
-    if (!this.running || now - this.lastCommitAt < COMMIT_INTERVAL_MS) return;
+    // Idle retries at most once per confirmation window: an unanswered commit is still in flight.
+    const interval = idle ? COMMIT_CONFIRM_MS / 10 : COMMIT_INTERVAL_MS;
+    if (!this.running || now - this.lastCommitAt < interval) return;
     const owned = [...this.handled].filter(([key]) => this.owned.has(key)).map(([, next]) => ({ ...next }));
     if (owned.length === 0) return;
     this.lastCommitAt = now;
     this.consumer.commit(owned);
   }
 
-  /** Commits what was handled on `partitions` synchronously; kept for a retry if the commit fails. */
-  private commitHandled(partitions: readonly TopicPartition[]): void {
-    const offsets = partitions.flatMap((p) => {
+  /** What was handled, not yet confirmed, on `partitions`. */
+  private handledOf(partitions: readonly TopicPartition[]): Array<RdTopicPartition & { offset: number }> {
+    return partitions.flatMap((p) => {
       const next = this.handled.get(keyOf(p));
       return next ? [{ ...next }] : [];
     });
-    if (offsets.length === 0) return;
-    this.consumer.commitSync(offsets);
-    this.confirm(offsets);
   }
 
-  private tryCommitHandled(): void {
-    try {
-      this.commitHandled(this.assignment().filter((p) => this.owned.has(keyOf(p))));
-    } catch {
-      // Still rebalancing: the next idle poll or flush tries again.
+  /**
+   * Commits asynchronously and resolves once the coordinator confirmed these offsets (or newer),
+   * failing after COMMIT_CONFIRM_MS. librdkafka's `commitSync` is a blocking native call: with a
+   * slow or frozen coordinator it held the event loop, heartbeats and every other lane with it.
+   */
+  private commitConfirmed(offsets: ReadonlyArray<RdTopicPartition & { offset: number }>): Promise<void> {
+    if (offsets.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.commitWaiters.delete(waiter);
+        reject(
+          new BackendError(
+            `rdkafka: the coordinator did not confirm the commit within ${COMMIT_CONFIRM_MS} ms`,
+            'retry',
+            {
+              context: { cluster: this.cluster.clusterId, group: this.settings.groupId, backend: 'rdkafka' },
+            },
+          ),
+        );
+      }, COMMIT_CONFIRM_MS);
+      const waiter: CommitWaiter = {
+        offsets,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      this.commitWaiters.add(waiter);
+      try {
+        this.consumer.commit(offsets.map((o) => ({ ...o })));
+      } catch (error) {
+        this.commitWaiters.delete(waiter);
+        waiter.reject(this.fail('commit')(error));
+      }
+    });
+  }
+
+  /**
+   * A commit report: confirms what it made durable and settles the waiters it covers. A failed
+   * report fails the waiters whose partitions it names (all of them if it names none).
+   */
+  private onCommitted(
+    error: LibrdKafkaError | undefined,
+    offsets: ReadonlyArray<{ topic: string; partition: number; offset?: number }>,
+  ): void {
+    const ok = !error || error.code === NO_OFFSET;
+    // A partition the coordinator refused carries its own error: not confirmed.
+    const durable = offsets.filter((o) => !(o as { error?: unknown }).error);
+    if (ok) this.confirm(durable);
+    const reported = new Map((ok ? durable : offsets).map((o) => [keyOf(o), o.offset ?? -1]));
+    for (const w of this.commitWaiters) {
+      if (ok) {
+        if (!w.offsets.every((o) => (reported.get(keyOf(o)) ?? -1) >= o.offset)) continue;
+        this.commitWaiters.delete(w);
+        w.resolve();
+      } else if (reported.size === 0 || w.offsets.some((o) => reported.has(keyOf(o)))) {
+        this.commitWaiters.delete(w);
+        w.reject(this.fail('commit')(error));
+      }
     }
   }
 
@@ -201,6 +271,10 @@ export class RdkafkaConsumer implements BackendConsumer {
     });
   }
 
+  /**
+   * Synchronous, unlike the others: an app calls it from its handler, while the consume loop
+   * waits for that handler, and only that loop's polls deliver commit reports.
+   */
   async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
     try {
       this.consumer.commitSync(
@@ -211,13 +285,9 @@ export class RdkafkaConsumer implements BackendConsumer {
     }
   }
 
-  /** The periodic commits are asynchronous; this one is synchronous for everything handled. */
-  async flush(): Promise<void> {
-    try {
-      this.commitHandled(this.assignment());
-    } catch (error) {
-      throw this.fail('commit')(error);
-    }
+  /** Commits everything handled and not yet confirmed, and waits for the confirmation. */
+  flush(): Promise<void> {
+    return this.commitConfirmed(this.handledOf(this.assignment()));
   }
 
   committed(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
@@ -259,11 +329,16 @@ export class RdkafkaConsumer implements BackendConsumer {
   async disconnect(): Promise<void> {
     this.running = false;
     await this.stopped;
+    // The consume loop has stopped, so no commit report would come: a bounded synchronous commit
+    // is the last thing this member does.
     try {
-      this.commitHandled(this.assignment());
+      const offsets = this.handledOf(this.assignment());
+      if (offsets.length > 0) this.consumer.commitSync(offsets);
     } catch {
       /* best effort: the group may already have moved on */
     }
+    for (const w of this.commitWaiters) w.reject(this.fail('commit')(new Error('consumer closed')));
+    this.commitWaiters.clear();
     await new Promise<void>((resolve) => this.consumer.disconnect(() => resolve()));
   }
 }
