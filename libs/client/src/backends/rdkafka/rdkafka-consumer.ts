@@ -194,7 +194,8 @@ export class RdkafkaConsumer implements BackendConsumer {
   /**
    * Commits asynchronously and resolves once the coordinator confirmed these offsets (or newer),
    * failing after COMMIT_CONFIRM_MS. librdkafka's `commitSync` is a blocking native call: with a
-   * slow or frozen coordinator it held the event loop, heartbeats and every other lane with it.
+   * slow or frozen coordinator it can hold the event loop, heartbeats and every other lane with it
+   * (seen once for a whole 10-minute freeze; often it returns at once).
    */
   private commitConfirmed(offsets: ReadonlyArray<RdTopicPartition & { offset: number }>): Promise<void> {
     if (offsets.length === 0) return Promise.resolve();
