@@ -1,6 +1,6 @@
 import type { Topic } from '@kafka-fleet/contracts';
-import type { BrokerNode } from '../../tools/stack/stack-definition';
-import { adminFor, freezeBroker, killBroker, restartBroker } from '../support/stack-harness';
+import type { BrokerNode, KafkaClusterSpec } from '../../tools/stack/stack-definition';
+import { freezeBroker, killBroker, leaderOf, restartBroker } from '../support/stack-harness';
 import { readPhysicalTopic } from '../shuffle/support/physical-reader';
 import { FleetFixture } from './fleet-fixture';
 
@@ -28,8 +28,8 @@ describe.each([
   it('writes every acknowledged record exactly once', async () => {
     const alpha = fx.clusters[0];
     const physical = (await fx.sre()<Topic>('GET', `/v1/topics/${fx.topic}`)).body.placement.physicalTopic;
-    const victim = await leaderOf(physical, 0);
-    const frozen = await otherLeader(physical, victim.nodeId);
+    const victim = await leaderOf(alpha, physical, 0);
+    const frozen = await otherLeader(alpha, physical, victim.nodeId);
     const producer = (await fx.fleet({ maxSendRetries: 10 })).producer();
     const acked = new Set<string>();
     const failed = new Set<string>();
@@ -93,9 +93,9 @@ describe.each([
     }
   }
 
-  async function otherLeader(topic: string, not: number): Promise<BrokerNode> {
+  async function otherLeader(cluster: KafkaClusterSpec, topic: string, not: number): Promise<BrokerNode> {
     for (let p = 1; ; p++) {
-      const node = await leaderOf(topic, p);
+      const node = await leaderOf(cluster, topic, p);
       if (node.nodeId !== not) return node;
     }
   }
@@ -112,19 +112,5 @@ describe.each([
       last.set(key, Math.max(last.get(key) ?? -1, seq));
     }
     return violations;
-  }
-
-  async function leaderOf(topic: string, partition: number) {
-    const admin = adminFor(fx.clusters[0]);
-    await admin.connect();
-    try {
-      const [meta] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
-      const id = meta.partitions.find((p) => p.partitionId === partition)?.leader;
-      const node = fx.clusters[0].brokers.find((b) => b.nodeId === id);
-      if (!node) throw new Error(`no broker leads ${topic}-${partition}`);
-      return node;
-    } finally {
-      await admin.disconnect();
-    }
   }
 });

@@ -1,12 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { KafkaFleetError } from '@kafka-fleet/core';
 import { topicName } from '../config-service/fixtures';
+import { freezeBroker } from '../support/stack-harness';
 import { FleetFixture } from './fleet-fixture';
 
-/** Freezes (SIGSTOP) or thaws (SIGCONT) every broker of a cluster: connections stay open, nothing answers. */
-function signalBrokers(fx: FleetFixture, clusterIndex: 0 | 1, signal: 'SIGSTOP' | 'SIGCONT'): void {
-  for (const node of fx.clusters[clusterIndex].brokers)
-    process.kill(Number(readFileSync(node.pidFile, 'utf8').trim()), signal);
+/** Freezes every broker of a cluster (connections stay open, nothing answers); returns the thaw. */
+function freezeCluster(fx: FleetFixture, clusterIndex: 0 | 1): () => void {
+  const thaws = fx.clusters[clusterIndex].brokers.map((node) => freezeBroker(node));
+  return () => thaws.forEach((thaw) => thaw());
 }
 
 /**
@@ -33,8 +33,9 @@ describe('disconnect while a broker is frozen (rdkafka)', () => {
       topics: { ...(app.topics as object), [frozen]: { produce: true, consume: true } },
     }));
   });
+  let thaw: (() => void) | undefined;
   afterAll(async () => {
-    signalBrokers(fx, 1, 'SIGCONT');
+    thaw?.();
     await fx.tearDown();
   });
 
@@ -42,7 +43,7 @@ describe('disconnect while a broker is frozen (rdkafka)', () => {
     const fleet = await fx.fleet();
     const producer = fleet.producer();
     await producer.send({ topic: frozen, messages: [{ key: 'warm', value: 'up' }] });
-    signalBrokers(fx, 1, 'SIGSTOP');
+    thaw = freezeCluster(fx, 1);
     try {
       const outcome = producer
         .send({
@@ -69,7 +70,7 @@ describe('disconnect while a broker is frozen (rdkafka)', () => {
         producer.send({ topic: frozen, messages: [{ key: 'c', value: '3' }] }),
       ).rejects.toBeInstanceOf(KafkaFleetError);
     } finally {
-      signalBrokers(fx, 1, 'SIGCONT');
+      thaw();
     }
   }, 120_000);
 });

@@ -1,8 +1,8 @@
 import {
-  adminFor,
   clusterWithBrokers,
   createTopic,
   killBroker,
+  leaderOf,
   restartBroker,
   uniqueTopic,
 } from '../support/stack-harness';
@@ -13,20 +13,6 @@ import { rawRdkafka } from '../../tools/raw-backends/raw-rdkafka';
 const cluster = clusterWithBrokers(3);
 const TOTAL = 6000;
 
-async function leaderOfPartitionZero(topic: string) {
-  const admin = adminFor(cluster);
-  await admin.connect();
-  try {
-    const [meta] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
-    const leaderId = meta.partitions.find((p) => p.partitionId === 0)?.leader;
-    const node = cluster.brokers.find((b) => b.nodeId === leaderId);
-    if (!node) throw new Error(`no broker leads ${topic}-0`);
-    return node;
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 /**
  * Produces 6,000 sequence-numbered records with acks=all to a topic with replication factor 3 and
  * min.insync.replicas=2, SIGKILLs the leader of partition 0 a third of the way in (a crash, not a
@@ -36,7 +22,7 @@ async function leaderOfPartitionZero(topic: string) {
 async function crashLeaderWhileProducing(backend: RawBackend) {
   const topic = uniqueTopic('durability');
   await createTopic(cluster, topic, 3);
-  const victim = await leaderOfPartitionZero(topic);
+  const victim = await leaderOf(cluster, topic, 0);
   const messages: KeyedMessage[] = Array.from({ length: TOTAL }, (_, seq) => ({
     key: `k-${seq % 50}`,
     value: String(seq),

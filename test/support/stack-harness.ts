@@ -72,6 +72,25 @@ export function freezeBroker(node: BrokerNode, thawAfterMs?: number): () => void
   return () => process.kill(pid, 'SIGCONT');
 }
 
+/** The broker leading `partition` of `topic` now. */
+export async function leaderOf(
+  cluster: KafkaClusterSpec,
+  topic: string,
+  partition: number,
+): Promise<BrokerNode> {
+  const admin = adminFor(cluster);
+  await admin.connect();
+  try {
+    const [meta] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+    const id = meta.partitions.find((p) => p.partitionId === partition)?.leader;
+    const node = cluster.brokers.find((b) => b.nodeId === id);
+    if (!node) throw new Error(`no broker leads ${topic}-${partition}`);
+    return node;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export async function restartBroker(cluster: KafkaClusterSpec, node: BrokerNode): Promise<void> {
   startNode(stack, node);
   await waitForCluster(cluster, [node]);

@@ -1,4 +1,4 @@
-import type { AppSnapshot } from '@kafka-fleet/contracts';
+import type { SnapshotMigration } from '@kafka-fleet/contracts';
 import { findRoute, sameRoute, type Route } from '@kafka-fleet/core';
 import type { ProducerPool } from '../backends/backend-pool';
 import type { OutgoingRecord } from '../backends/backend-port';
@@ -60,11 +60,12 @@ export class FleetProducer {
     private readonly onEpochApplied: () => void = () => undefined,
   ) {
     config.onChange((next) => {
+      const entries = new Map(next.topics.map((t) => [t.topic, t]));
       for (const [topic, lane] of this.lanes) {
         const found = findRoute(next, topic, 'produce');
         if (found.kind !== 'ok') continue;
         lane.follow(found.route);
-        this.warmTarget(next, found.route);
+        this.warmTarget(entries.get(topic)?.migration?.target, found.route);
       }
     });
   }
@@ -118,8 +119,7 @@ export class FleetProducer {
    * switch (and the first sends refused by the fence) do not also wait for a new connection. A
    * failure here is only a missed head start: the switch connects as before.
    */
-  private warmTarget(snapshot: AppSnapshot, route: Route): void {
-    const target = snapshot.topics.find((t) => t.topic === route.topic)?.migration?.target;
+  private warmTarget(target: SnapshotMigration['target'], route: Route): void {
     if (!target || target.clusterId === route.clusterId) return;
     const next: Route = { ...route, ...target, bootstrapServers: [...target.bootstrapServers] };
     this.pool.get(next).catch(() => undefined);

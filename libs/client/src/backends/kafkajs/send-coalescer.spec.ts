@@ -36,14 +36,18 @@ function fakeBroker() {
 
 const tick = () => new Promise((r) => setImmediate(r));
 
+/** A coalescer over the fake broker, every message `bytes` long, partitions not predicted. */
+const coalescerOver = (broker: ReturnType<typeof fakeBroker>, bytes: number) =>
+  new SendCoalescer<Msg>(
+    broker.sendAll,
+    (m) => m.partition,
+    () => ({ bytes }),
+  );
+
 describe('SendCoalescer', () => {
   it('keeps one request in flight, merges the sends that wait, in issue order, each with its own offsets', async () => {
     const broker = fakeBroker();
-    const c = new SendCoalescer<Msg>(
-      broker.sendAll,
-      (m) => m.partition,
-      () => ({ bytes: 10 }),
-    );
+    const c = coalescerOver(broker, 10);
     const first = c.send([{ id: 'a1', partition: 0 }]);
     const second = c.send([
       { id: 'b1', partition: 0 },
@@ -106,11 +110,7 @@ describe('SendCoalescer', () => {
 
   it('fails every send merged into a failed request, and goes on with the next ones', async () => {
     const broker = fakeBroker();
-    const c = new SendCoalescer<Msg>(
-      broker.sendAll,
-      (m) => m.partition,
-      () => ({ bytes: 1 }),
-    );
+    const c = coalescerOver(broker, 1);
     const first = c.send([{ id: 'a', partition: 0 }]);
     const merged = [c.send([{ id: 'b', partition: 0 }]), c.send([{ id: 'c', partition: 1 }])];
     await tick();
@@ -128,11 +128,7 @@ describe('SendCoalescer', () => {
 
   it('tells each merged send what of its own records a partly failed request wrote', async () => {
     const broker = fakeBroker();
-    const c = new SendCoalescer<Msg>(
-      broker.sendAll,
-      (m) => m.partition,
-      () => ({ bytes: 10 }),
-    );
+    const c = coalescerOver(broker, 10);
     const head = c.send([{ id: 'a1', partition: 0 }]);
     const onlyWritten = c.send([{ id: 'b1', partition: 0 }]);
     const mixed = c.send([
