@@ -49,6 +49,16 @@ const countAssigned = (r: {
   assigned?: ReadonlyArray<{ partitions: readonly number[] }>;
 }) => (r.assignment?.length ?? 0) + (r.assigned ?? []).reduce((n, a) => n + a.partitions.length, 0);
 
+/**
+ * A partition its member paused at a record that could be neither handled nor dead-lettered: the
+ * group goes on with its other partitions, and this one waits for an operator (a dead-letter topic,
+ * a new policy, or a resume).
+ */
+export const heldPartition = assignedPartition
+  .extend({ offset: z.string().regex(/^\d{1,20}$/), reason: z.string().max(1024) })
+  .strict();
+export type HeldPartitionReport = z.infer<typeof heldPartition>;
+
 /** A group report's fields as the service serves them (one entry per partition). */
 export const groupReportView = z.object({
   state: z.enum(GROUP_STATES),
@@ -61,6 +71,8 @@ export const groupReportView = z.object({
   /** Seconds the member has been waiting for partitions right now (0 when it has some). */
   secondsWithoutAssignment: z.number().nonnegative(),
   storm: z.boolean(),
+  /** Optional only for reports of clients older than held partitions. */
+  held: z.array(heldPartition).max(MAX_ASSIGNED_PARTITIONS).optional(),
 });
 
 /** What a client instance reports about one consumer group it runs (in its heartbeat). */
@@ -126,6 +138,8 @@ export interface GroupView {
   readonly totalLag: number;
   readonly rebalancesLastMinute: number;
   readonly storm: boolean;
+  /** Partitions held at a record the group could neither handle nor dead-letter, with their owner. */
+  readonly held: Array<HeldPartitionReport & { readonly owner: string }>;
 }
 
 export interface GroupSummary {
@@ -135,4 +149,5 @@ export interface GroupSummary {
   readonly states: GroupState[];
   readonly rebalancesLastMinute: number;
   readonly storm: boolean;
+  readonly heldPartitions: number;
 }

@@ -108,6 +108,44 @@ export const topicAccess = z
   .strict()
   .refine((a) => a.produce || a.consume, 'must allow produce or consume');
 
+/**
+ * What a consumer does with a record its handler keeps failing on: retried with back-off (the
+ * whole schedule stays under 2 minutes, so a member never outlives its poll interval while it
+ * waits), then written to the dead-letter topic and passed; without one, its partition is held
+ * (paused at that record) and reported, never a crash loop.
+ */
+export const MAX_HANDLER_RETRY_SCHEDULE_MS = 120_000;
+export const handlerFailures = z
+  .object({
+    maxAttempts: z.number().int().min(1).max(20).default(5),
+    initialBackoffMs: z.number().int().min(10).max(10_000).default(200),
+    maxBackoffMs: z.number().int().min(10).max(60_000).default(5_000),
+    /** A logical topic the app may produce to. */
+    deadLetterTopic: topicName.optional(),
+  })
+  .strict()
+  .refine((h) => h.maxBackoffMs >= h.initialBackoffMs, {
+    path: ['maxBackoffMs'],
+    message: 'must be at least initialBackoffMs',
+  })
+  .refine((h) => retryScheduleMs(h) <= MAX_HANDLER_RETRY_SCHEDULE_MS, {
+    path: ['maxAttempts'],
+    message: `the back-offs between attempts must add up to at most ${MAX_HANDLER_RETRY_SCHEDULE_MS} ms`,
+  });
+export type HandlerFailures = z.infer<typeof handlerFailures>;
+
+/** The longest a consumer waits between the attempts of one record (back-off doubles up to its cap). */
+export function retryScheduleMs(h: {
+  readonly maxAttempts: number;
+  readonly initialBackoffMs: number;
+  readonly maxBackoffMs: number;
+}): number {
+  let total = 0;
+  for (let failed = 1; failed < h.maxAttempts; failed++)
+    total += Math.min(h.maxBackoffMs, h.initialBackoffMs * 2 ** (failed - 1));
+  return total;
+}
+
 export const appInput = z
   .object({
     id: resourceId,
@@ -118,12 +156,21 @@ export const appInput = z
     configOverrides: z
       .record(z.string().max(128), z.union([z.string().max(256), z.number(), z.boolean()]))
       .default({}),
+    /** Optional: apps stored before it existed, and apps that keep the defaults. */
+    handlerFailures: handlerFailures.optional(),
   })
   .strict()
   .refine((a) => Object.keys(a.topics).length <= 2000, {
     path: ['topics'],
     message: 'at most 2000 topics per app',
-  });
+  })
+  .refine(
+    (a) => !a.handlerFailures?.deadLetterTopic || a.topics[a.handlerFailures.deadLetterTopic]?.produce,
+    {
+      path: ['handlerFailures', 'deadLetterTopic'],
+      message: 'must be one of the topics the app may produce to',
+    },
+  );
 export const app = z.object({ ...appInput.shape, ...stored });
 export type AppInput = z.input<typeof appInput>;
 export type App = z.infer<typeof app>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { MigrationPhaseName, PartitionOffsets } from './migrations';
 import { groupId, groupReport } from './groups';
-import { backend, clusterSecurity } from './resources';
+import { backend, clusterSecurity, type HandlerFailures } from './resources';
 import { resourceId, topicName } from './names';
 
 /** A client instance's heartbeat: its lease is renewed for `leaseMs` (bounded by the service). */
@@ -113,6 +113,8 @@ export interface AppSnapshot {
   readonly version: number;
   readonly backend: z.infer<typeof backend>;
   readonly configOverrides: Record<string, string | number | boolean>;
+  /** Optional only for snapshots saved before handler failures had a policy (defaults then apply). */
+  readonly handlerFailures?: HandlerFailures;
   readonly topics: SnapshotTopic[];
   readonly clusters: SnapshotCluster[];
   /**

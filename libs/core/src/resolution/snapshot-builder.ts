@@ -10,6 +10,7 @@ import type {
   TopicEra,
   TopicMigration,
 } from '@kafka-fleet/contracts';
+import { handlerFailures } from '@kafka-fleet/contracts';
 import { NotFoundError } from '../errors/fleet-errors';
 
 /**
@@ -113,6 +114,8 @@ export function buildSnapshot(
     version,
     backend: app.backend,
     configOverrides: { ...app.configOverrides },
+    // Apps stored before the policy existed get its defaults.
+    handlerFailures: handlerFailures.parse(app.handlerFailures ?? {}),
     topics: snapshotTopics,
     clusters: [...usedClusters].sort().map((id) => {
       const c = clusters.get(id) as Cluster;
