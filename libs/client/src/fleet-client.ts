@@ -76,6 +76,13 @@ export class FleetClient {
       config,
       () => this.consumers.delete(consumer),
       ordinal,
+      // Dead letters go through the client's own producer: routed, fenced and retried like any send.
+      {
+        send: (topic, record) =>
+          this.producer()
+            .send({ topic, messages: [record] })
+            .then(() => undefined),
+      },
     );
     this.consumers.add(consumer);
     return consumer;

@@ -103,11 +103,27 @@ export interface RunOptions {
   readonly onHandlerError?: (error: unknown, record: ConsumedRecord) => void;
 }
 
+/** What a record handler may use while it runs (a long retry back-off, say). */
+export interface DeliveryContext {
+  /** Keeps the member alive in its group while the handler waits (a no-op where the backend heartbeats on its own). */
+  heartbeat(): Promise<void>;
+  /** Whether the member is letting go of the record's partition (closing, revoked): stop waiting. */
+  stopping(): boolean;
+}
+
+/**
+ * `'hold'`: the record is not handled and must not be committed; the backend rewinds its partition
+ * to it and pauses the partition, and `resume` delivers it again.
+ */
+export type HandlerResult = void | 'hold';
+
+export type RecordHandler = (record: ConsumedRecord, context: DeliveryContext) => Promise<HandlerResult>;
+
 export interface BackendConsumer {
   connect(): Promise<void>;
   subscribe(topics: readonly string[]): Promise<void>;
   /** Delivers records one at a time, per partition in offset order; the next waits for the handler. */
-  run(handler: (record: ConsumedRecord) => Promise<void>, options?: RunOptions): Promise<void>;
+  run(handler: RecordHandler, options?: RunOptions): Promise<void>;
   commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
   /**
    * Makes every handled offset of the owned partitions durable now (a shuffle waits for the group's

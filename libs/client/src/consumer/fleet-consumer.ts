@@ -1,15 +1,21 @@
-import type { AssignedPartitions, GroupReportInput } from '@kafka-fleet/contracts';
+import type { GroupReportInput } from '@kafka-fleet/contracts';
 import { staticMemberId } from './static-member-id';
 import { clientKey, findRoute, sameRoute, withinBounds, type Route } from '@kafka-fleet/core';
 import { BACKENDS } from '../backends/backend-pool';
-import type { BackendConsumer, ConsumedRecord } from '../backends/backend-port';
+import type { ConsumedRecord, TopicPartition } from '../backends/backend-port';
 import type { ResolvedOptions } from '../config/client-options';
 import { TopicAccessError } from '../errors/client-errors';
 import type { ClientMetrics } from '../metrics/client-metrics';
-import { recordBytes } from '../metrics/traffic-meter';
 import type { ConfigSource } from '../resolution/config-source';
 import { EraCatchUp } from './era-catch-up';
 import { GroupMonitor } from './group-monitor';
+import { assignedThrough, laneOf, readsThrough, type Lane } from './consumer-lane';
+import {
+  DEFAULT_HANDLER_FAILURES,
+  RecordDelivery,
+  systemDeliveryDeps,
+  type DeadLetterSink,
+} from './record-delivery';
 
 const DRAIN_FLUSH_MS = 250;
 
@@ -26,15 +32,6 @@ export interface ConsumerConfig {
   readonly groupId: string;
   /** Where a group without a committed offset starts. @default true (earliest: nothing skipped) */
   readonly fromBeginning?: boolean;
-}
-
-/** Backend consumers of one group: one per backend per physical cluster the topics live on. */
-interface Lane {
-  readonly key: string;
-  readonly routes: Route[];
-  readonly consumer: BackendConsumer;
-  /** Route per physical topic; replaced in place when only its bounds change (a fence arrived). */
-  readonly byPhysical: Map<string, Route>;
 }
 
 const RETRY_FIRST_MS = 1_000;
@@ -66,6 +63,7 @@ export class FleetConsumer {
   private retryMs = RETRY_FIRST_MS;
   private retryTimer?: NodeJS.Timeout;
   private closed = false;
+  private readonly delivery: RecordDelivery;
 
   constructor(
     private readonly config: ConfigSource,
@@ -75,9 +73,14 @@ export class FleetConsumer {
     private readonly onDisconnected: () => void = () => undefined,
     /** Which consumer of its group this is in its client (0 for the first). */
     private readonly ordinal = 0,
+    deadLetters?: DeadLetterSink,
   ) {
     this.monitor = new GroupMonitor(settings.groupId, options.instanceId, metrics);
     this.catchUp = new EraCatchUp(settings.groupId, options);
+    this.delivery = new RecordDelivery(settings.groupId, {
+      ...systemDeliveryDeps(options.logger, metrics, deadLetters),
+      policy: () => this.policy(),
+    });
     this.unsubscribe = config.onChange(() => this.reconcileLater());
   }
 
@@ -135,23 +138,14 @@ export class FleetConsumer {
    * not make its heartbeat too large to be accepted.
    */
   groupReports(): Record<string, GroupReportInput> {
-    const assigned = new Map<string, AssignedPartitions>();
-    for (const lane of this.lanes.values())
-      for (const p of lane.consumer.assignment()) {
-        const route = lane.byPhysical.get(p.topic);
-        if (!route) continue;
-        const key = `${route.clusterId}/${p.topic}`;
-        const entry = assigned.get(key) ?? {
-          topic: route.topic,
-          clusterId: route.clusterId,
-          physicalTopic: p.topic,
-          partitions: [],
-        };
-        entry.partitions.push(p.partition);
-        assigned.set(key, entry);
-      }
+    const assigned = assignedThrough(this.lanes.values());
     const { assignment: _none, ...report } = this.monitor.report(this.pausedByOperator, []);
-    return { [this.settings.groupId]: { ...report, assigned: [...assigned.values()] } };
+    const held = this.delivery
+      .heldPartitions((clusterId, physicalTopic, partition) =>
+        Boolean(assigned.get(`${clusterId}/${physicalTopic}`)?.partitions.includes(partition)),
+      )
+      .map(({ since: _since, ...h }) => h);
+    return { [this.settings.groupId]: { ...report, assigned: [...assigned.values()], held } };
   }
 
   /** Epoch consumed per logical topic (for heartbeats). */
@@ -165,26 +159,26 @@ export class FleetConsumer {
     offsets: ReadonlyArray<{ topic: string; partition: number; offset: string }>,
   ): Promise<void> {
     for (const o of offsets) {
-      const { lane, route } = this.laneOf(o.topic);
+      const { lane, route } = laneOf(this.lanes.values(), o.topic);
       await lane.consumer.commit([{ topic: route.physicalTopic, partition: o.partition, offset: o.offset }]);
     }
   }
 
   seek(target: { topic: string; partition: number; offset: string }): void {
-    const { lane, route } = this.laneOf(target.topic);
+    const { lane, route } = laneOf(this.lanes.values(), target.topic);
     lane.consumer.seek({ topic: route.physicalTopic, partition: target.partition, offset: target.offset });
   }
 
   pause(targets: ReadonlyArray<{ topic: string; partitions: number[] }>): void {
     for (const t of targets) {
-      const { lane, route } = this.laneOf(t.topic);
+      const { lane, route } = laneOf(this.lanes.values(), t.topic);
       lane.consumer.pause(t.partitions.map((partition) => ({ topic: route.physicalTopic, partition })));
     }
   }
 
   resume(targets: ReadonlyArray<{ topic: string; partitions: number[] }>): void {
     for (const t of targets) {
-      const { lane, route } = this.laneOf(t.topic);
+      const { lane, route } = laneOf(this.lanes.values(), t.topic);
       lane.consumer.resume(t.partitions.map((partition) => ({ topic: route.physicalTopic, partition })));
     }
   }
@@ -206,14 +200,6 @@ export class FleetConsumer {
     if (found.kind === 'unknown') throw new TopicAccessError(topic, 'resolve');
     if (found.kind === 'forbidden') throw new TopicAccessError(topic, 'consume');
     return found.route;
-  }
-
-  private laneOf(topic: string): { lane: Lane; route: Route } {
-    for (const lane of this.lanes.values()) {
-      const route = lane.routes.find((r) => r.topic === topic);
-      if (route) return { lane, route };
-    }
-    throw new TopicAccessError(topic, 'resolve');
   }
 
   /** Makes the running lanes match the current routes: unchanged lanes are left alone. */
@@ -249,6 +235,7 @@ export class FleetConsumer {
         continue;
       }
       this.lanes.delete(key);
+      this.delivery.release(readsThrough(lane));
       this.options.logger.info('consumer lane closing', { group: this.settings.groupId, lane: key });
       await lane.consumer.disconnect(); // commits what was handled before letting go
       if (this.lanes.size === 0) this.monitor.left();
@@ -273,6 +260,18 @@ export class FleetConsumer {
     }
     this.flushWhileDraining();
     this.followPause();
+    this.retryHeldUnderNewPolicy();
+  }
+
+  private policy() {
+    return this.config.snapshot().handlerFailures ?? DEFAULT_HANDLER_FAILURES;
+  }
+
+  /** A new handler-failure policy (a dead-letter topic, more attempts) tries held records again. */
+  private retryHeldUnderNewPolicy(): void {
+    if (this.delivery.policyChanged(this.policy()))
+      for (const lane of this.lanes.values())
+        this.delivery.resumeHeld(lane, () => true, this.pausedByOperator);
   }
 
   /**
@@ -290,7 +289,11 @@ export class FleetConsumer {
     for (const lane of this.lanes.values()) {
       const owned = lane.consumer.assignment();
       if (paused) lane.consumer.pause(owned);
-      else lane.consumer.resume(owned);
+      else {
+        // An operator's resume is also the way to retry a held record.
+        this.delivery.release(readsThrough(lane));
+        lane.consumer.resume(owned);
+      }
     }
   }
 
@@ -350,46 +353,43 @@ export class FleetConsumer {
     let ownJoin = true; // the lane's first assignment answers its own join
     await consumer.connect();
     await consumer.subscribe(routes.map((r) => r.physicalTopic));
+    const lane: Lane = { key, routes, consumer, byPhysical };
     await consumer.run(
-      async (record) => {
+      async (record, context) => {
         const route = byPhysical.get(record.topic);
-        if (!route || !this.handler) return;
+        const handler = this.handler;
+        if (!route || !handler) return;
         // Outside the route's era (below a floor, at or past a fence): never the application's to
         // see here. Returning lets the offset be committed, so the group's progress passes it.
         if (!withinBounds(route, record.partition, record.offset)) {
           this.metrics.outOfBounds.inc({ topic: route.topic });
           return;
         }
-        const labels = { topic: route.topic, cluster: clusterId, backend };
-        const end = this.metrics.consumeLatency.startTimer(labels);
         const { topic: _physical, partition, ...message } = record;
-        await this.handler({
-          topic: route.topic,
-          partition,
-          message,
-          clusterId,
-          physicalTopic: record.topic,
-        });
-        end();
-        this.metrics.consumed.inc(labels);
-        this.metrics.traffic.consumed(route.topic, recordBytes(record));
+        return this.delivery.deliver(route, record, context, () =>
+          handler({ topic: route.topic, partition, message, clusterId, physicalTopic: record.topic }),
+        );
       },
       {
         listener: {
           onAssigned: (partitions, { rebalanceMs }) => {
             this.monitor.assigned(rebalanceMs, ownJoin);
             ownJoin = false;
+            // A held partition that comes back (a rebalance) is delivered again from its commit.
+            const gained = (p: TopicPartition) =>
+              partitions.some((q) => q.topic === p.topic && q.partition === p.partition);
+            this.delivery.resumeHeld(lane, gained, this.pausedByOperator);
             // A paused group stays paused across rebalances and lane restarts.
             if (this.pausedByOperator && partitions.length > 0) consumer.pause(partitions);
           },
         },
         onHandlerError: (error) =>
-          this.options.logger.warn('handler failed; the record will be redelivered', {
+          this.options.logger.warn('record not handled; it will be redelivered', {
             group: this.settings.groupId,
             error: (error as Error).message,
           }),
       },
     );
-    return { key, routes, consumer, byPhysical };
+    return lane;
   }
 }

@@ -22,6 +22,9 @@ export class ClientMetrics {
   readonly rebalanceDuration: Histogram<'group' | 'backend'>;
   readonly unassignedTime: Counter<'group' | 'backend'>;
   readonly rebalanceStorm: Gauge<'group' | 'backend'>;
+  readonly handlerFailures: Counter<'group' | 'topic'>;
+  readonly deadLettered: Counter<'group' | 'topic'>;
+  readonly heldPartitions: Gauge<'group'>;
 
   constructor(
     readonly registry: Registry = new Registry(),
@@ -116,6 +119,24 @@ export class ClientMetrics {
       name: 'kafka_fleet_client_rebalances_total',
       help: 'Consumer group assignments received',
       labelNames: ['group', 'backend'],
+      registers,
+    });
+    this.handlerFailures = new Counter({
+      name: 'kafka_fleet_client_handler_failures_total',
+      help: 'Handler attempts that failed (each retry counts)',
+      labelNames: ['group', 'topic'],
+      registers,
+    });
+    this.deadLettered = new Counter({
+      name: 'kafka_fleet_client_dead_lettered_total',
+      help: "Records written to the app's dead-letter topic after their handler failed for good",
+      labelNames: ['group', 'topic'],
+      registers,
+    });
+    this.heldPartitions = new Gauge({
+      name: 'kafka_fleet_client_held_partitions',
+      help: 'Partitions paused at a record that could be neither handled nor dead-lettered',
+      labelNames: ['group'],
       registers,
     });
   }

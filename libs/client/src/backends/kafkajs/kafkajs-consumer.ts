@@ -4,6 +4,9 @@ import type {
   ClusterConnection,
   ConsumedRecord,
   ConsumerSettings,
+  DeliveryContext,
+  HandlerResult,
+  RecordHandler,
   RunOptions,
   TopicPartition,
   TopicPartitionOffset,
@@ -62,7 +65,7 @@ export class KafkaJsConsumer implements BackendConsumer {
     );
   }
 
-  async run(handler: (record: ConsumedRecord) => Promise<void>, options: RunOptions = {}): Promise<void> {
+  async run(handler: RecordHandler, options: RunOptions = {}): Promise<void> {
     const { listener } = options;
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
       this.assigned = Object.entries(event.payload.memberAssignment).flatMap(([topic, partitions]) =>
@@ -88,7 +91,7 @@ export class KafkaJsConsumer implements BackendConsumer {
 
   private async handleBatch(
     { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload,
-    handler: (record: ConsumedRecord) => Promise<void>,
+    handler: RecordHandler,
     options: RunOptions,
   ): Promise<void> {
     const { autoCommit = true } = options;
@@ -97,8 +100,15 @@ export class KafkaJsConsumer implements BackendConsumer {
       for (const message of batch.messages) {
         // As KafkaJS's own eachMessage loop: a seek or a pause ends the batch; the rest is
         // fetched again from the last resolved offset.
-        if (this.stopping || !isRunning() || isStale() || this.isPaused(topic, partition)) break;
-        await this.handle(handler, toRecord(topic, partition, message), options);
+        const stopping = () => this.stopping || !isRunning() || isStale();
+        if (stopping() || this.isPaused(topic, partition)) break;
+        const context = { heartbeat, stopping };
+        if ((await this.handle(handler, toRecord(topic, partition, message), context, options)) === 'hold') {
+          // Not resolved: fetching starts again at this record once the partition is resumed.
+          this.pause([{ topic, partition }]);
+          this.consumer.seek({ topic, partition, offset: message.offset });
+          break;
+        }
         resolveOffset(message.offset);
         if (autoCommit)
           this.handled.set(keyOf({ topic, partition }), {
@@ -116,12 +126,13 @@ export class KafkaJsConsumer implements BackendConsumer {
   }
 
   private async handle(
-    handler: (record: ConsumedRecord) => Promise<void>,
+    handler: RecordHandler,
     record: ConsumedRecord,
+    context: DeliveryContext,
     options: RunOptions,
-  ): Promise<void> {
+  ): Promise<HandlerResult> {
     try {
-      await handler(record);
+      return await handler(record, context);
     } catch (error) {
       options.onHandlerError?.(error, record);
       // Rethrown as retriable: KafkaJS then fetches again from the last resolved offset and

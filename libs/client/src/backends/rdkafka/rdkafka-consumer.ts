@@ -9,6 +9,7 @@ import type {
   ClusterConnection,
   ConsumedRecord,
   ConsumerSettings,
+  RecordHandler,
   RunOptions,
   TopicPartition,
   TopicPartitionOffset,
@@ -128,7 +129,7 @@ export class RdkafkaConsumer implements BackendConsumer {
     this.consumer.subscribe([...topics]);
   }
 
-  async run(handler: (record: ConsumedRecord) => Promise<void>, options: RunOptions = {}): Promise<void> {
+  async run(handler: RecordHandler, options: RunOptions = {}): Promise<void> {
     this.options = options;
     const autoCommit = options.autoCommit ?? true;
     this.running = true;
@@ -146,9 +147,21 @@ export class RdkafkaConsumer implements BackendConsumer {
           if (failed.has(keyOf(m))) continue; // a partition is replayed from its failed record
           if (!this.owned.has(keyOf(m))) continue; // revoked meanwhile: its new owner handles it
           const record = toRecord(m);
-          this.inflight = handler(record);
+          const key = keyOf(m);
+          const context = {
+            heartbeat: noHeartbeat, // librdkafka heartbeats from its own thread
+            stopping: () => !this.running || !this.owned.has(key),
+          };
+          const result = handler(record, context);
+          this.inflight = result.then(() => undefined);
           try {
-            await this.inflight;
+            if ((await result) === 'hold') {
+              // Rewound to this record, then paused: a resume delivers it again.
+              failed.add(key);
+              this.seek({ topic: m.topic, partition: m.partition, offset: String(m.offset) });
+              this.pause([m]);
+              continue;
+            }
           } catch (error) {
             failed.add(keyOf(m));
             options.onHandlerError?.(error, record);
@@ -343,6 +356,8 @@ export class RdkafkaConsumer implements BackendConsumer {
     await new Promise<void>((resolve) => this.consumer.disconnect(() => resolve()));
   }
 }
+
+const noHeartbeat = (): Promise<void> => Promise.resolve();
 
 const keyOf = (p: TopicPartition) => `${p.topic}\u0000${p.partition}`;
 
