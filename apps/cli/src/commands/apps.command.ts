@@ -59,6 +59,7 @@ export const appsModule: CommandModule = {
               ['owner', a.owner],
               ['backend', a.backend],
               ['overrides', pairs(a.configOverrides)],
+              ['handler failures', handlerFailuresText(a.handlerFailures)],
               ['version', String(a.version)],
               ['updated', a.updatedAt],
             ],
@@ -102,18 +103,37 @@ export const appsModule: CommandModule = {
           valueName: '<key=value>',
           description: 'client config override within the guardrails; numbers and true/false are typed',
         },
+        'dead-letter-topic': {
+          type: 'string',
+          valueName: '<topic>',
+          description: 'where records whose handler fails every attempt go (the app may produce to it)',
+        },
+        'max-attempts': {
+          type: 'int',
+          valueName: '<n>',
+          description:
+            'handler attempts per record before it is dead-lettered or its partition held (default 5)',
+        },
       },
       examples: [
         'fleet apps create payments-api --owner payments --produce payments.orders --consume payments.refunds',
       ],
       async run({ api, out }, args) {
         const overrides = Object.entries(args.pairs('override')).map(([k, v]) => [k, typedValue(v)] as const);
+        const deadLetterTopic = args.string('dead-letter-topic');
+        const maxAttempts = args.int('max-attempts');
         const body: AppInput = {
           id: args.positional('id'),
           owner: args.requireString('owner'),
           backend: args.choice('backend', BACKENDS),
-          topics: accessMap(args.strings('produce'), args.strings('consume'), args.pairs('topic-backend')),
+          topics: accessMap(
+            [...args.strings('produce'), ...(deadLetterTopic ? [deadLetterTopic] : [])],
+            args.strings('consume'),
+            args.pairs('topic-backend'),
+          ),
           configOverrides: overrides.length ? Object.fromEntries(overrides) : undefined,
+          handlerFailures:
+            deadLetterTopic || maxAttempts !== undefined ? { deadLetterTopic, maxAttempts } : undefined,
         };
         const { data, raw } = await api.createApp(body);
         out.result(raw, () => [
@@ -123,3 +143,11 @@ export const appsModule: CommandModule = {
     },
   ],
 };
+
+function handlerFailuresText(h: AppView['handlerFailures']): string {
+  if (!h) return 'defaults (5 attempts, then the partition is held)';
+  const then = h.deadLetterTopic
+    ? `then dead-lettered to ${h.deadLetterTopic}`
+    : 'then the partition is held';
+  return `${h.maxAttempts} attempts (${h.initialBackoffMs}-${h.maxBackoffMs} ms back-off), ${then}`;
+}

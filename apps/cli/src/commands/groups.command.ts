@@ -4,6 +4,7 @@ import { renderFields, renderTable } from '../output/table-renderer';
 
 type Member = GroupDetailView['members'][number];
 type PartitionRow = GroupDetailView['partitions'][number];
+type HeldRow = GroupDetailView['held'][number];
 
 export const groupsModule: CommandModule = {
   summary: 'Consumer groups: members, assignment, lag, rebalance storms; pause and resume',
@@ -22,6 +23,7 @@ export const groupsModule: CommandModule = {
               { header: 'states', value: (g) => g.states.join(',') || '-' },
               { header: 'rebalances/min', value: (g) => String(g.rebalancesLastMinute), align: 'right' },
               { header: 'storm', value: (g) => (g.storm ? 'STORM' : '-') },
+              { header: 'held', value: (g) => String(g.heldPartitions), align: 'right' },
             ],
             data,
             out.style,
@@ -86,6 +88,23 @@ export const groupsModule: CommandModule = {
             out.style,
             'no partitions known',
           ),
+          ...(g.held.length === 0
+            ? []
+            : [
+                '',
+                ...renderTable<HeldRow>(
+                  [
+                    { header: 'held topic', value: (h) => h.topic },
+                    { header: 'partition', value: (h) => String(h.partition), align: 'right' },
+                    { header: 'at offset', value: (h) => h.offset, align: 'right' },
+                    { header: 'owner', value: (h) => h.owner },
+                    { header: 'why', value: (h) => h.reason },
+                  ],
+                  g.held,
+                  out.style,
+                  '',
+                ),
+              ]),
         ]);
       },
     },

@@ -3,6 +3,7 @@ import {
   cluster,
   GROUP_STATES,
   groupReportView,
+  heldPartition,
   heartbeatInput,
   migrationPhase,
   partitionOffsets,
@@ -176,6 +177,7 @@ export const groupSummary = z
     states: z.array(z.enum(GROUP_STATES)),
     rebalancesLastMinute: z.number(),
     storm: z.boolean(),
+    heldPartitions: z.number().default(0),
   })
   .loose() satisfies z.ZodType<GroupSummary>;
 
@@ -210,6 +212,8 @@ export const groupView = z
     totalLag: z.number(),
     rebalancesLastMinute: z.number(),
     storm: z.boolean(),
+    // A service older than held partitions sends none.
+    held: z.array(heldPartition.extend({ owner: z.string() }).loose()).default([]),
   })
   .loose() satisfies z.ZodType<GroupView>;
 

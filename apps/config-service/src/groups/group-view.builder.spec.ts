@@ -85,9 +85,26 @@ describe('group views', () => {
         states: ['rebalancing', 'stable'],
         rebalancesLastMinute: 8,
         storm: true,
+        heldPartitions: 0,
       },
-      { id: 'g2', paused: false, memberCount: 1, states: ['stable'], rebalancesLastMinute: 1, storm: false },
-      { id: 'g3', paused: true, memberCount: 0, states: [], rebalancesLastMinute: 0, storm: false },
+      {
+        id: 'g2',
+        paused: false,
+        memberCount: 1,
+        states: ['stable'],
+        rebalancesLastMinute: 1,
+        storm: false,
+        heldPartitions: 0,
+      },
+      {
+        id: 'g3',
+        paused: true,
+        memberCount: 0,
+        states: [],
+        rebalancesLastMinute: 0,
+        storm: false,
+        heldPartitions: 0,
+      },
     ]);
   });
 });

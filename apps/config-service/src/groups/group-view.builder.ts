@@ -67,7 +67,13 @@ export function buildGroupView(
     totalLag: partitions.reduce((sum, p) => sum + p.lag, 0),
     rebalancesLastMinute: members.reduce((sum, m) => sum + m.report.rebalancesLastMinute, 0),
     storm: members.some((m) => m.report.storm),
+    held: heldBy(members),
   };
+}
+
+/** Partitions the members hold at a record they could neither handle nor dead-letter. */
+function heldBy(members: readonly GroupMemberView[]): GroupView['held'] {
+  return members.flatMap((m) => (m.report.held ?? []).map((h) => ({ ...h, owner: m.instanceId })));
 }
 
 /** Every group known from heartbeats or from a stored control, one line each. */
@@ -86,6 +92,7 @@ export function summariseGroups(
       states: [...new Set(members.map((m) => m.report.state))].sort(),
       rebalancesLastMinute: members.reduce((sum, m) => sum + m.report.rebalancesLastMinute, 0),
       storm: members.some((m) => m.report.storm),
+      heldPartitions: heldBy(members).length,
     };
   });
 }
