@@ -159,7 +159,7 @@ export class RdkafkaConsumer implements BackendConsumer {
               // Rewound to this record, then paused: a resume delivers it again.
               failed.add(key);
               this.seek({ topic: m.topic, partition: m.partition, offset: String(m.offset) });
-              this.pause([m]);
+              this.pause([{ topic: m.topic, partition: m.partition }]);
               continue;
             }
           } catch (error) {
