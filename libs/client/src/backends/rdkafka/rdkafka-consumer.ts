@@ -153,7 +153,11 @@ export class RdkafkaConsumer implements BackendConsumer {
             stopping: () => !this.running || !this.owned.has(key),
           };
           const result = handler(record, context);
-          this.inflight = result.then(() => undefined);
+          // Only waited on (a revocation finishes the record in hand first); its failure is handled below.
+          this.inflight = result.then(
+            () => undefined,
+            () => undefined,
+          );
           try {
             if ((await result) === 'hold') {
               // Rewound to this record, then paused: a resume delivers it again.
