@@ -134,15 +134,21 @@ export const handlerFailures = z
   });
 export type HandlerFailures = z.infer<typeof handlerFailures>;
 
-/** The longest a consumer waits between the attempts of one record (back-off doubles up to its cap). */
-export function retryScheduleMs(h: {
+type BackoffShape = {
   readonly maxAttempts: number;
   readonly initialBackoffMs: number;
   readonly maxBackoffMs: number;
-}): number {
+};
+
+/** The back-off step after the `failed`-th failure: doubling from `initialBackoffMs`, capped. */
+export function backoffStepMs(h: BackoffShape, failed: number): number {
+  return Math.min(h.maxBackoffMs, h.initialBackoffMs * 2 ** (failed - 1));
+}
+
+/** The longest a consumer waits between the attempts of one record (the sum of its steps). */
+export function retryScheduleMs(h: BackoffShape): number {
   let total = 0;
-  for (let failed = 1; failed < h.maxAttempts; failed++)
-    total += Math.min(h.maxBackoffMs, h.initialBackoffMs * 2 ** (failed - 1));
+  for (let failed = 1; failed < h.maxAttempts; failed++) total += backoffStepMs(h, failed);
   return total;
 }
 

@@ -252,14 +252,13 @@ export class RecordDelivery {
 
   /** Waits between attempts, heartbeating; gives up (the record stays uncommitted) if the member lets go. */
   private async wait(ms: number, context: DeliveryContext): Promise<void> {
-    for (let left = ms; left > 0; left -= HEARTBEAT_SLICE_MS) {
+    for (let left = ms; ; left -= HEARTBEAT_SLICE_MS) {
       if (context.stopping())
         throw new Error('the partition is being let go while its record waits for a retry');
+      if (left <= 0) return;
       await this.deps.sleep(Math.min(left, HEARTBEAT_SLICE_MS));
       await context.heartbeat();
     }
-    if (context.stopping())
-      throw new Error('the partition is being let go while its record waits for a retry');
   }
 }
 

@@ -1,4 +1,4 @@
-import type { HandlerFailures } from '@kafka-fleet/contracts';
+import { backoffStepMs, type HandlerFailures } from '@kafka-fleet/contracts';
 import type { RandomSource } from '../random/random-source';
 
 export type FailureDecision =
@@ -23,7 +23,7 @@ export function decideAfterFailure(
   rng: RandomSource,
 ): FailureDecision {
   if (context.retriable && failedAttempts < policy.maxAttempts) {
-    const step = Math.min(policy.maxBackoffMs, policy.initialBackoffMs * 2 ** (failedAttempts - 1));
+    const step = backoffStepMs(policy, failedAttempts);
     return { kind: 'retry', delayMs: Math.round(step / 2 + (rng.next() * step) / 2) };
   }
   const why = context.retriable

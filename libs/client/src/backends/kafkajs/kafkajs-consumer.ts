@@ -96,13 +96,13 @@ export class KafkaJsConsumer implements BackendConsumer {
   ): Promise<void> {
     const { autoCommit = true } = options;
     const { topic, partition } = batch;
+    const stopping = () => this.stopping || !isRunning() || isStale();
+    const context = { heartbeat, stopping };
     try {
       for (const message of batch.messages) {
         // As KafkaJS's own eachMessage loop: a seek or a pause ends the batch; the rest is
         // fetched again from the last resolved offset.
-        const stopping = () => this.stopping || !isRunning() || isStale();
         if (stopping() || this.isPaused(topic, partition)) break;
-        const context = { heartbeat, stopping };
         if ((await this.handle(handler, toRecord(topic, partition, message), context, options)) === 'hold') {
           // Not resolved: fetching starts again at this record once the partition is resumed.
           this.pause([{ topic, partition }]);

@@ -167,7 +167,7 @@ export class RdkafkaConsumer implements BackendConsumer {
               continue;
             }
           } catch (error) {
-            failed.add(keyOf(m));
+            failed.add(key);
             options.onHandlerError?.(error, record);
             this.seek({ topic: m.topic, partition: m.partition, offset: String(m.offset) });
             continue;
