@@ -1,4 +1,5 @@
 export * from './config/config-guardrails';
+export * from './config/client-tuning';
 export * from './errors/fleet-errors';
 export * from './errors/kafka-fleet-error';
 export * from './partitioning/murmur2-partitioner';

@@ -21,4 +21,24 @@ describe('config guardrails', () => {
       ]);
     }
   });
+
+  it('refuses names of Object.prototype members as settings (no inherited rule is ever called)', () => {
+    expect(() => checkConfigOverrides({ constructor: 1, toString: 'x' })).toThrow(ValidationError);
+  });
+
+  it('refuses pairings a consumer would fail or be expelled on', () => {
+    try {
+      checkConfigOverrides({
+        sessionTimeoutMs: 20_000,
+        heartbeatIntervalMs: 7000,
+        maxPollIntervalMs: 15_000,
+      });
+      throw new Error('expected a ValidationError');
+    } catch (error) {
+      expect((error as ValidationError).fields.map((f) => f.path)).toEqual([
+        'configOverrides.heartbeatIntervalMs',
+        'configOverrides.maxPollIntervalMs',
+      ]);
+    }
+  });
 });

@@ -32,14 +32,56 @@ export const CONFIG_GUARDRAILS: Readonly<Record<string, Rule>> = {
   maxInFlightBuffer: intBetween(1, 1_000_000),
 };
 
-export function checkConfigOverrides(overrides: Readonly<Record<string, Value>>): void {
+/**
+ * Rules between two settings, checked on the values in force (an override and the setting it is
+ * paired with, wherever that comes from). librdkafka refuses to create a consumer whose poll
+ * interval is below its session timeout, and Kafka's guidance is a heartbeat at most a third of
+ * the session timeout, so a member is not expelled for one late heartbeat.
+ */
+const PAIR_RULES: ReadonlyArray<{
+  readonly key: string;
+  readonly other: string;
+  readonly holds: (value: number, other: number) => boolean;
+  readonly reason: string;
+}> = [
+  {
+    key: 'heartbeatIntervalMs',
+    other: 'sessionTimeoutMs',
+    holds: (hb, session) => hb * 3 <= session,
+    reason: 'must be at most a third of sessionTimeoutMs',
+  },
+  {
+    key: 'maxPollIntervalMs',
+    other: 'sessionTimeoutMs',
+    holds: (poll, session) => poll >= session,
+    reason: 'must be at least sessionTimeoutMs',
+  },
+];
+
+/** Why each override may not be applied over `inForce` (the other settings' values), by key. */
+export function refusedOverrides(
+  overrides: Readonly<Record<string, Value>>,
+  inForce: Readonly<Record<string, Value | undefined>> = {},
+): FieldIssue[] {
   const fields: FieldIssue[] = [];
   for (const [key, value] of Object.entries(overrides)) {
-    const rule = CONFIG_GUARDRAILS[key];
+    const rule = Object.hasOwn(CONFIG_GUARDRAILS, key) ? CONFIG_GUARDRAILS[key] : undefined;
     const reason = rule
       ? rule(value)
       : `is not an overridable setting (allowed: ${Object.keys(CONFIG_GUARDRAILS).join(', ')})`;
     if (reason) fields.push({ path: `configOverrides.${key}`, reason });
   }
+  const value = (k: string) => (Object.hasOwn(overrides, k) ? overrides[k] : inForce[k]);
+  for (const pair of PAIR_RULES) {
+    const [a, b] = [value(pair.key), value(pair.other)];
+    const involved = Object.hasOwn(overrides, pair.key) || Object.hasOwn(overrides, pair.other);
+    if (involved && typeof a === 'number' && typeof b === 'number' && !pair.holds(a, b))
+      fields.push({ path: `configOverrides.${pair.key}`, reason: `${pair.reason} (${a} against ${b})` });
+  }
+  return fields;
+}
+
+export function checkConfigOverrides(overrides: Readonly<Record<string, Value>>): void {
+  const fields = refusedOverrides(overrides);
   if (fields.length) throw new ValidationError('config overrides break the guardrails', fields);
 }
