@@ -1,6 +1,7 @@
 import type { AppSnapshot } from '@kafka-fleet/contracts';
 import { ProducerPool } from './backends/backend-pool';
 import { resolveOptions, type FleetClientOptions, type ResolvedOptions } from './config/client-options';
+import { TuningSource } from './config/tuning-source';
 import { FleetConsumer, type ConsumerConfig } from './consumer/fleet-consumer';
 import { ClientMetrics } from './metrics/client-metrics';
 import { FleetProducer } from './producer/fleet-producer';
@@ -24,6 +25,7 @@ export class FleetClient {
   private readonly api: ServiceApi;
   private readonly pool: ProducerPool;
   private readonly heartbeat: InstanceHeartbeat;
+  private readonly tuning: TuningSource;
   private sharedProducer?: FleetProducer;
   private readonly consumers = new Set<FleetConsumer>();
   /** How many consumers of each group this client made (each one's ordinal). */
@@ -35,6 +37,7 @@ export class FleetClient {
     this.config = new ConfigSource(this.api, this.options);
     this.metrics = new ClientMetrics(this.options.registry, () => this.config.stalenessMs());
     this.pool = new ProducerPool(this.options);
+    this.tuning = new TuningSource(this.options);
     this.config.onChange((next) => this.metrics.configVersion.set(next.version));
     this.heartbeat = new InstanceHeartbeat(this.api, this.config, this.options, () => ({
       producerEpochs: this.sharedProducer?.appliedEpochs() ?? {},
@@ -42,6 +45,7 @@ export class FleetClient {
       consumerGroups: mergeGroups([...this.consumers].map((c) => c.groupsByTopic())),
       groupStates: Object.assign({}, ...[...this.consumers].map((c) => c.groupReports())),
       rates: this.metrics.traffic.rates(),
+      effectiveConfig: TuningSource.report(this.tuning.of(this.config.snapshot())),
     }));
   }
 
@@ -56,8 +60,13 @@ export class FleetClient {
   /** The producer (one per client: lanes and backend clients are shared by every caller). */
   producer(): FleetProducer {
     // A producer lane that switched epochs reports it at once: the shuffle is waiting for that.
-    this.sharedProducer ??= new FleetProducer(this.config, this.pool, this.options, this.metrics, () =>
-      this.heartbeat.soon(),
+    this.sharedProducer ??= new FleetProducer(
+      this.config,
+      this.pool,
+      this.options,
+      this.metrics,
+      this.tuning,
+      () => this.heartbeat.soon(),
     );
     return this.sharedProducer;
   }
@@ -73,6 +82,7 @@ export class FleetClient {
       this.config,
       this.options,
       this.metrics,
+      this.tuning,
       config,
       () => this.consumers.delete(consumer),
       ordinal,

@@ -1,6 +1,6 @@
 import { UnavailableError, clientKey, type Route } from '@kafka-fleet/core';
 import type { ResolvedOptions } from '../config/client-options';
-import type { BackendName, BackendProducer, KafkaBackend } from './backend-port';
+import type { BackendName, BackendProducer, KafkaBackend, ProducerSettings } from './backend-port';
 import { kafkaJsBackend } from './kafkajs/kafkajs-backend';
 import { rdkafkaBackend } from './rdkafka/rdkafka-backend';
 
@@ -11,7 +11,9 @@ export const BACKENDS: Readonly<Record<BackendName, KafkaBackend>> = {
 
 /**
  * One producer per backend per physical cluster, shared by every logical topic placed there
- * (PSC's shape). A client that needs a fresh connection is dropped and rebuilt on next use.
+ * (PSC's shape), per producer settings: a change of settings (config overrides) gets new clients,
+ * and the old ones are closed once nothing uses them. A client that needs a fresh connection is
+ * dropped and rebuilt on next use.
  */
 export class ProducerPool {
   private readonly producers = new Map<string, Promise<BackendProducer>>();
@@ -19,7 +21,7 @@ export class ProducerPool {
 
   constructor(private readonly options: ResolvedOptions) {}
 
-  get(route: Route): Promise<BackendProducer> {
+  get(route: Route, settings: ProducerSettings): Promise<BackendProducer> {
     // A send after disconnect would open a connection nobody closes.
     if (this.closed)
       return Promise.reject(
@@ -28,7 +30,7 @@ export class ProducerPool {
           context: { topic: route.topic },
         }),
       );
-    const key = clientKey(route);
+    const key = poolKey(route, settings);
     let producer = this.producers.get(key);
     if (!producer) {
       const created = BACKENDS[route.backend].createProducer(
@@ -37,11 +39,7 @@ export class ProducerPool {
           bootstrapServers: route.bootstrapServers,
           clientId: `${this.options.appId}-${route.backend}`,
         },
-        {
-          lingerMs: this.options.lingerMs,
-          requestTimeoutMs: this.options.requestTimeoutMs,
-          compression: this.options.compression,
-        },
+        settings,
       );
       producer = created.connect().then(() => created);
       producer.catch(() => this.producers.delete(key));
@@ -51,11 +49,19 @@ export class ProducerPool {
   }
 
   /** Drops the client of this route (after an error that needs a new connection). */
-  async rebuild(route: Route): Promise<void> {
-    const key = clientKey(route);
+  async rebuild(route: Route, settings: ProducerSettings): Promise<void> {
+    const key = poolKey(route, settings);
     const producer = this.producers.get(key);
     this.producers.delete(key);
     await producer?.then((p) => p.disconnect()).catch(() => undefined);
+  }
+
+  /** Closes the clients made for other settings than `current` (after every lane moved off them). */
+  async retireOthers(current: ProducerSettings): Promise<void> {
+    const suffix = `#${JSON.stringify(current)}`;
+    const old = [...this.producers].filter(([key]) => !key.endsWith(suffix));
+    for (const [key] of old) this.producers.delete(key);
+    await Promise.all(old.map(([, p]) => p.then((x) => x.disconnect()).catch(() => undefined)));
   }
 
   async close(): Promise<void> {
@@ -65,3 +71,6 @@ export class ProducerPool {
     await Promise.all(all.map((p) => p.then((x) => x.disconnect()).catch(() => undefined)));
   }
 }
+
+const poolKey = (route: Route, settings: ProducerSettings): string =>
+  `${clientKey(route)}#${JSON.stringify(settings)}`;

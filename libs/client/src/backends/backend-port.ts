@@ -36,10 +36,12 @@ export interface PartitionAck {
   readonly baseOffset: string;
 }
 
+/** Producer tuning (see `ClientTuning`); an absent setting keeps the backend's own default. */
 export interface ProducerSettings {
   readonly lingerMs: number;
   readonly requestTimeoutMs: number;
   readonly compression: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+  readonly batchSizeBytes?: number;
 }
 
 export interface BackendProducer {
@@ -78,6 +80,11 @@ export interface ConsumerSettings {
   readonly groupInstanceId?: string;
   readonly sessionTimeoutMs: number;
   readonly fromBeginning: boolean;
+  /** Tuning (see `ClientTuning`); an absent setting keeps the backend's own default. */
+  readonly requestTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  readonly maxPollIntervalMs?: number;
+  readonly fetchMaxBytes?: number;
 }
 
 export interface RebalanceListener {

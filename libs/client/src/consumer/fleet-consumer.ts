@@ -1,23 +1,30 @@
 import type { GroupReportInput } from '@kafka-fleet/contracts';
 import { staticMemberId } from './static-member-id';
-import { clientKey, findRoute, sameRoute, withinBounds, type Route } from '@kafka-fleet/core';
+import {
+  clientKey,
+  consumerTuningKey,
+  findRoute,
+  sameRoute,
+  withinBounds,
+  type Route,
+} from '@kafka-fleet/core';
 import { BACKENDS } from '../backends/backend-pool';
 import type { ConsumedRecord, TopicPartition } from '../backends/backend-port';
 import type { ResolvedOptions } from '../config/client-options';
+import { consumerTuning, type TuningSource } from '../config/tuning-source';
 import { TopicAccessError } from '../errors/client-errors';
 import type { ClientMetrics } from '../metrics/client-metrics';
 import type { ConfigSource } from '../resolution/config-source';
 import { EraCatchUp } from './era-catch-up';
 import { GroupMonitor } from './group-monitor';
 import { assignedThrough, laneOf, readsThrough, type Lane } from './consumer-lane';
+import { flushWhileDraining } from './drain-flush';
 import {
   DEFAULT_HANDLER_FAILURES,
   RecordDelivery,
   systemDeliveryDeps,
   type DeadLetterSink,
 } from './record-delivery';
-
-const DRAIN_FLUSH_MS = 250;
 
 export interface EachMessagePayload {
   /** The logical topic. */
@@ -69,6 +76,7 @@ export class FleetConsumer {
     private readonly config: ConfigSource,
     private readonly options: ResolvedOptions,
     private readonly metrics: ClientMetrics,
+    private readonly tuning: TuningSource,
     private readonly settings: ConsumerConfig,
     private readonly onDisconnected: () => void = () => undefined,
     /** Which consumer of its group this is in its client (0 for the first). */
@@ -207,6 +215,8 @@ export class FleetConsumer {
     if (!this.handler || this.closed) return;
     const wanted = new Map<string, Route[]>();
     const snapshot = this.config.snapshot();
+    // A lane is one backend consumer with one tuning: changed overrides restart it with the new one.
+    const tuned = consumerTuningKey(this.tuning.of(snapshot));
     for (const topic of this.topics) {
       let route: Route;
       try {
@@ -221,7 +231,8 @@ export class FleetConsumer {
       }
       const entry = snapshot.topics.find((t) => t.topic === topic);
       if (entry) route = await this.catchUp.routeFor(entry, route);
-      wanted.set(clientKey(route), [...(wanted.get(clientKey(route)) ?? []), route]);
+      const key = `${clientKey(route)}#${tuned}`;
+      wanted.set(key, [...(wanted.get(key) ?? []), route]);
     }
     for (const [key, lane] of [...this.lanes]) {
       const next = wanted.get(key);
@@ -297,32 +308,16 @@ export class FleetConsumer {
     }
   }
 
-  /**
-   * While a lane reads a shuffle's source (or an era it fell behind on) up to its fence, handled
-   * offsets are made durable every `drainFlushMs`: the shuffle moves this group on only once its
-   * committed offsets reach the fence, and so does the group itself on an era it catches up on.
-   */
   private flushWhileDraining(): void {
-    const draining = [...this.lanes.values()].filter((l) =>
-      [...l.byPhysical.values()].some((r) => r.bounds?.ceiling),
-    );
     clearInterval(this.flushTimer);
-    this.flushTimer = undefined;
-    if (draining.length === 0) return;
-    this.flushTimer = setInterval(() => {
-      // A lane closed since (its era caught up, its route moved) has nothing left to flush.
-      for (const lane of draining.filter((l) => this.lanes.get(l.key) === l))
-        lane.consumer
-          .flush()
-          .then(() => this.catchUp.progressed(lane.consumer, lane.routes))
-          .then((passed) => passed && this.reconcileLater())
-          .catch((error: unknown) =>
-            this.options.logger.warn('commit flush while draining failed', {
-              error: (error as Error).message,
-            }),
-          );
-    }, DRAIN_FLUSH_MS);
-    this.flushTimer.unref();
+    this.flushTimer = flushWhileDraining(
+      [...this.lanes.values()],
+      (lane) => this.lanes.get(lane.key) === lane,
+      async (lane) => {
+        if (await this.catchUp.progressed(lane.consumer, lane.routes)) this.reconcileLater();
+      },
+      this.options.logger,
+    );
   }
 
   private async startLane(key: string, routes: Route[]): Promise<Lane> {
@@ -341,7 +336,7 @@ export class FleetConsumer {
               routes,
             )
           : undefined,
-        sessionTimeoutMs: this.options.sessionTimeoutMs,
+        ...consumerTuning(this.tuning.of(this.config.snapshot())),
         // A group that read the topic before (it drained, or caught up on an era) starts where
         // the placement's era starts, whatever `fromBeginning` says: `latest` would skip records.
         fromBeginning:

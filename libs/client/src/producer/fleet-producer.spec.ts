@@ -1,8 +1,9 @@
 import type { AppSnapshot } from '@kafka-fleet/contracts';
 import type { Route } from '@kafka-fleet/core';
 import type { ProducerPool } from '../backends/backend-pool';
-import type { BackendProducer, OutgoingRecord } from '../backends/backend-port';
+import type { BackendProducer, OutgoingRecord, ProducerSettings } from '../backends/backend-port';
 import { resolveOptions } from '../config/client-options';
+import { TuningSource } from '../config/tuning-source';
 import { BackendError, TopicAccessError } from '../errors/client-errors';
 import { ClientMetrics } from '../metrics/client-metrics';
 import type { ConfigSource } from '../resolution/config-source';
@@ -56,12 +57,17 @@ function setUp(failures: Scripted[], onRefresh: () => Promise<void> = async () =
   const sends: Array<{ cluster: string; records: number }> = [];
   const rebuilt: string[] = [];
   const connected: string[] = [];
+  /** The compression of each client handed out, and the settings each retirement kept. */
+  const compressions: string[] = [];
+  const retiredAllBut: string[] = [];
   const pool = {
-    get: async (route: Route): Promise<BackendProducer> => {
+    get: async (route: Route, settings: ProducerSettings): Promise<BackendProducer> => {
       connected.push(route.clusterId);
+      compressions.push(settings.compression);
       return producerFor(route);
     },
     rebuild: async (route: Route) => void rebuilt.push(route.clusterId),
+    retireOthers: async (settings: ProducerSettings) => void retiredAllBut.push(settings.compression),
   } as unknown as ProducerPool;
   const producerFor = (route: Route): BackendProducer => ({
     connect: async () => undefined,
@@ -94,13 +100,23 @@ function setUp(failures: Scripted[], onRefresh: () => Promise<void> = async () =
     token: 't',
     maxSendRetries: 2,
   });
-  const producer = new FleetProducer(config, pool, options, metrics);
+  const producer = new FleetProducer(config, pool, options, metrics, new TuningSource(options));
   const change = (next: AppSnapshot) => {
     const previous = current;
     current = next;
     listeners.forEach((l) => l(next, previous));
   };
-  return { producer, sends, rebuilt, connected, metrics, change, snapshot: () => current };
+  return {
+    producer,
+    sends,
+    rebuilt,
+    connected,
+    compressions,
+    retiredAllBut,
+    metrics,
+    change,
+    snapshot: () => current,
+  };
 }
 
 const one = [{ key: 'k', value: 'v' }];
@@ -251,5 +267,38 @@ describe('FleetProducer on a fenced route', () => {
       message: 'scripted fence',
     });
     expect(fx.sends).toEqual([]);
+  });
+});
+
+describe('FleetProducer under a changing app profile', () => {
+  it('moves to the settings of new config overrides once the sends in flight answered, then retires the old clients', async () => {
+    const { producer, compressions, retiredAllBut, change, snapshot: now } = setUp([]);
+    await producer.send({ topic: 'orders', messages: one });
+    change({ ...now(), version: 2, configOverrides: { compression: 'gzip', acks: 0 } });
+    await producer.send({ topic: 'orders', messages: one });
+    expect(compressions).toEqual(['none', 'gzip']);
+    expect(retiredAllBut).toEqual(['gzip']);
+  });
+
+  it('closes the lane of a topic whose produce access was revoked: a typed error, no epoch reported', async () => {
+    const { producer, sends, change, snapshot: now } = setUp([]);
+    await producer.send({ topic: 'orders', messages: one });
+    expect(producer.appliedEpochs()).toEqual({ orders: 1 });
+    const before = now();
+    change({
+      ...before,
+      version: 2,
+      topics: before.topics.map((t) => (t.topic === 'orders' ? { ...t, produce: false } : t)),
+    });
+    await expect(producer.send({ topic: 'orders', messages: one })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      retriable: false,
+    });
+    expect(producer.appliedEpochs()).toEqual({});
+    expect(sends).toHaveLength(1);
+    // Access given back: a new lane, sends flow again.
+    change({ ...before, version: 3 });
+    await producer.send({ topic: 'orders', messages: one });
+    expect(sends).toHaveLength(2);
   });
 });

@@ -1,8 +1,9 @@
 import type { SnapshotMigration } from '@kafka-fleet/contracts';
 import { findRoute, sameRoute, type Route } from '@kafka-fleet/core';
 import type { ProducerPool } from '../backends/backend-pool';
-import type { OutgoingRecord } from '../backends/backend-port';
+import type { OutgoingRecord, ProducerSettings } from '../backends/backend-port';
 import type { ResolvedOptions } from '../config/client-options';
+import { producerSettings, type TuningSource } from '../config/tuning-source';
 import { BackendError, RouteFencedError, TopicAccessError } from '../errors/client-errors';
 import type { ClientMetrics } from '../metrics/client-metrics';
 import { recordBytes } from '../metrics/traffic-meter';
@@ -51,19 +52,27 @@ export interface RecordMetadata {
  */
 export class FleetProducer {
   private readonly lanes = new Map<string, TopicLane>();
+  /** The producer settings new sends move to (lanes switch to them once their sends drained). */
+  private settings: ProducerSettings;
 
   constructor(
     private readonly config: ConfigSource,
     private readonly pool: ProducerPool,
     private readonly options: ResolvedOptions,
     private readonly metrics: ClientMetrics,
+    private readonly tuning: TuningSource,
     private readonly onEpochApplied: () => void = () => undefined,
   ) {
+    this.settings = producerSettings(tuning.of(config.snapshot()));
     config.onChange((next) => {
+      this.retune(producerSettings(tuning.of(next)));
       const entries = new Map(next.topics.map((t) => [t.topic, t]));
       for (const [topic, lane] of this.lanes) {
         const found = findRoute(next, topic, 'produce');
-        if (found.kind !== 'ok') continue;
+        if (found.kind !== 'ok') {
+          this.closeLane(topic, lane, found.kind === 'unknown' ? 'resolve' : 'produce');
+          continue;
+        }
         lane.follow(found.route);
         this.warmTarget(entries.get(topic)?.migration?.target, found.route);
       }
@@ -82,7 +91,9 @@ export class FleetProducer {
     let messages = record.messages;
     for (let hop = 0; ; hop++) {
       try {
-        const acks = await lane.run(messages.length, (route) => this.sendWithRetries(route, messages));
+        const acks = await lane.run(messages.length, (route, settings) =>
+          this.sendWithRetries(route, settings, messages),
+        );
         return [...written, ...acks];
       } catch (error) {
         if (!(error instanceof FencedSend)) throw error;
@@ -94,6 +105,32 @@ export class FleetProducer {
         this.metrics.remediations.inc({ action: 'reroute', backend: error.route.backend });
       }
     }
+  }
+
+  /**
+   * New producer settings (the app's config overrides changed): each lane moves to them once its
+   * sends in flight answered, on new backend clients; the old clients are closed when no lane
+   * uses them any more.
+   */
+  private retune(settings: ProducerSettings): void {
+    if (JSON.stringify(settings) === JSON.stringify(this.settings)) return;
+    this.settings = settings;
+    this.options.logger.info('producer settings changed', { ...settings });
+    void Promise.all([...this.lanes.values()].map((lane) => lane.retune(settings))).then(() =>
+      // A later change retires these in turn, once its own lanes have moved.
+      this.settings === settings ? this.pool.retireOthers(settings) : undefined,
+    );
+  }
+
+  /**
+   * The app lost access to `topic` (or the topic left its profile): the lane closes, so its sends
+   * fail with a typed error and the heartbeat stops reporting an epoch for it. A send after access
+   * comes back opens a new lane.
+   */
+  private closeLane(topic: string, lane: TopicLane, what: 'produce' | 'resolve'): void {
+    this.lanes.delete(topic);
+    this.options.logger.warn('producer lane closed: access to the topic was revoked', { topic });
+    void lane.close(new TopicAccessError(topic, what)).then(() => this.onEpochApplied());
   }
 
   /**
@@ -122,7 +159,7 @@ export class FleetProducer {
   private warmTarget(target: SnapshotMigration['target'], route: Route): void {
     if (!target || target.clusterId === route.clusterId) return;
     const next: Route = { ...route, ...target, bootstrapServers: [...target.bootstrapServers] };
-    this.pool.get(next).catch(() => undefined);
+    this.pool.get(next, this.settings).catch(() => undefined);
   }
 
   private metadataOf(route: Route, ack: { partition: number; baseOffset: string }): RecordMetadata {
@@ -153,7 +190,8 @@ export class FleetProducer {
       const found = findRoute(this.config.snapshot(), topic, 'produce');
       if (found.kind === 'unknown') throw new TopicAccessError(topic, 'resolve');
       if (found.kind === 'forbidden') throw new TopicAccessError(topic, 'produce');
-      lane = new TopicLane(found.route, this.options.maxBufferedRecords, (from, to) => {
+      const buffer = () => this.tuning.of(this.config.snapshot()).maxInFlightBuffer;
+      lane = new TopicLane(found.route, this.settings, buffer, (from, to) => {
         this.metrics.routeSwitches.inc({ topic });
         this.options.logger.info('producer route switched', {
           topic,
@@ -172,14 +210,18 @@ export class FleetProducer {
    * not write, where the backend can tell (`BackendError.outcome`): a whole-batch re-send wrote
    * the written part twice.
    */
-  private async sendWithRetries(route: Route, messages: readonly FleetMessage[]): Promise<RecordMetadata[]> {
+  private async sendWithRetries(
+    route: Route,
+    settings: ProducerSettings,
+    messages: readonly FleetMessage[],
+  ): Promise<RecordMetadata[]> {
     const labels = { topic: route.topic, cluster: route.clusterId, backend: route.backend };
     const written: RecordMetadata[] = [];
     let pending = messages;
     for (let attempt = 0; ; attempt++) {
       const end = this.metrics.produceLatency.startTimer(labels);
       try {
-        const producer = await this.pool.get(route);
+        const producer = await this.pool.get(route, settings);
         const acks = await producer.send(route.physicalTopic, pending);
         end();
         this.count(route, pending);
@@ -202,7 +244,7 @@ export class FleetProducer {
           if (pending.length === 0) return written;
         }
         this.metrics.remediations.inc({ action: classified.remediation, backend: route.backend });
-        if (classified.remediation === 'reconnect') await this.pool.rebuild(route);
+        if (classified.remediation === 'reconnect') await this.pool.rebuild(route, settings);
         await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 5000)));
       }
     }

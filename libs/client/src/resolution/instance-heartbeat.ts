@@ -12,6 +12,8 @@ export interface RoutingReport {
   readonly groupStates: Record<string, GroupReportInput>;
   /** Bytes per second produced and consumed per logical topic: the rebalance planner's load input. */
   readonly rates: Record<string, { produceBytesPerSec: number; consumeBytesPerSec: number }>;
+  /** The client settings in force: its options as the app's config overrides changed them. */
+  readonly effectiveConfig: Record<string, string | number | boolean>;
 }
 
 /**
@@ -55,13 +57,7 @@ export class InstanceHeartbeat {
         consumerGroups: routing.consumerGroups,
         groupStates: routing.groupStates,
         rates: routing.rates,
-        effectiveConfig: {
-          lingerMs: this.options.lingerMs,
-          requestTimeoutMs: this.options.requestTimeoutMs,
-          compression: this.options.compression,
-          sessionTimeoutMs: this.options.sessionTimeoutMs,
-          maxInFlightBuffer: this.options.maxBufferedRecords,
-        },
+        effectiveConfig: routing.effectiveConfig,
         leaseMs: this.options.leaseMs,
       });
       return true;

@@ -1,5 +1,5 @@
-import { CompressionTypes, logLevel, type KafkaConfig } from 'kafkajs';
-import type { ClusterConnection, ProducerSettings } from '../backend-port';
+import { CompressionTypes, logLevel, type ConsumerConfig, type KafkaConfig } from 'kafkajs';
+import type { ClusterConnection, ConsumerSettings, ProducerSettings } from '../backend-port';
 
 /** Our settings → KafkaJS's. Durability is not configurable: acks=all and idempotence always. */
 export function kafkaJsClientConfig(cluster: ClusterConnection, requestTimeoutMs = 30_000): KafkaConfig {
@@ -20,3 +20,18 @@ export const KAFKAJS_COMPRESSION: Record<ProducerSettings['compression'], Compre
   lz4: CompressionTypes.LZ4,
   zstd: CompressionTypes.ZSTD,
 };
+
+/**
+ * Our consumer settings → KafkaJS's. `maxPollIntervalMs` has no KafkaJS counterpart (it never
+ * expels a member for a slow handler), so it is not applied on this backend.
+ */
+export function kafkaJsConsumerConfig(settings: ConsumerSettings): ConsumerConfig {
+  return {
+    groupId: settings.groupId,
+    sessionTimeout: settings.sessionTimeoutMs,
+    heartbeatInterval:
+      settings.heartbeatIntervalMs ?? Math.max(500, Math.floor(settings.sessionTimeoutMs / 10)),
+    rebalanceTimeout: settings.sessionTimeoutMs * 2,
+    ...(settings.fetchMaxBytes ? { maxBytes: settings.fetchMaxBytes } : {}),
+  };
+}

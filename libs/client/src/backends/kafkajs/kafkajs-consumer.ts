@@ -11,7 +11,7 @@ import type {
   TopicPartition,
   TopicPartitionOffset,
 } from '../backend-port';
-import { kafkaJsClientConfig } from './kafkajs-config';
+import { kafkaJsClientConfig, kafkaJsConsumerConfig } from './kafkajs-config';
 import { mapKafkaJsError } from './kafkajs-error-mapper';
 
 /**
@@ -37,12 +37,9 @@ export class KafkaJsConsumer implements BackendConsumer {
     private readonly cluster: ClusterConnection,
     private readonly settings: ConsumerSettings,
   ) {
-    this.consumer = new Kafka(kafkaJsClientConfig(cluster)).consumer({
-      groupId: settings.groupId,
-      sessionTimeout: settings.sessionTimeoutMs,
-      heartbeatInterval: Math.max(500, Math.floor(settings.sessionTimeoutMs / 10)),
-      rebalanceTimeout: settings.sessionTimeoutMs * 2,
-    });
+    this.consumer = new Kafka(kafkaJsClientConfig(cluster, settings.requestTimeoutMs)).consumer(
+      kafkaJsConsumerConfig(settings),
+    );
   }
 
   private wrap<T>(what: string, run: () => Promise<T>): Promise<T> {

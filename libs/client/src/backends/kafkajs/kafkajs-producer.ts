@@ -11,7 +11,7 @@ import { BackendError } from '../../errors/client-errors';
 import { createFleetPartitioner } from './fleet-partitioner';
 import { KAFKAJS_COMPRESSION, kafkaJsClientConfig } from './kafkajs-config';
 import { mapKafkaJsError } from './kafkajs-error-mapper';
-import { SendCoalescer } from './send-coalescer';
+import { MERGE_LIMITS, SendCoalescer } from './send-coalescer';
 import { sendCompletely } from './send-completely';
 
 /** One KafkaJS producer identity (producer id and its sequence numbers) and the sends using it. */
@@ -115,6 +115,13 @@ export class KafkaJsProducer implements BackendProducer {
         (messages) => this.sendNow(topic, messages),
         (m) => this.chosen.get(m) ?? m.partition,
         (m) => ({ bytes: sizeOf(m.value) + sizeOf(m.key), partition: this.expectedPartition(topic, m) }),
+        {
+          ...MERGE_LIMITS,
+          // A smaller batch size bounds what is merged per partition; a larger one never passes the
+          // bound that keeps a merged request under the broker's default 1 MiB record batch.
+          partitionBytes: Math.min(this.settings.batchSizeBytes ?? Infinity, MERGE_LIMITS.partitionBytes),
+          lingerMs: this.settings.lingerMs,
+        },
       );
       this.coalescers.set(topic, coalescer);
     }

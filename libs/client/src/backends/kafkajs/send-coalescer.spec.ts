@@ -72,9 +72,30 @@ describe('SendCoalescer', () => {
     expect(broker.logs.get(0)).toEqual(['a1', 'b1', 'c1', 'c2']);
   });
 
+  it('lets a send that finds nothing in flight linger, so the sends issued meanwhile join its request', async () => {
+    jest.useFakeTimers();
+    try {
+      const broker = fakeBroker();
+      const c = new SendCoalescer<Msg>(
+        broker.sendAll,
+        (m) => m.partition,
+        () => ({ bytes: 1 }),
+        { partitionBytes: 100, requestBytes: 100, lingerMs: 20 },
+      );
+      void c.send([{ id: 'a1', partition: 0 }]);
+      await jest.advanceTimersByTimeAsync(19);
+      expect(broker.requests).toHaveLength(0);
+      void c.send([{ id: 'b1', partition: 0 }]);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(broker.requests.map((r) => r.ids)).toEqual([['a1', 'b1']]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('merges no more bytes per partition, or per request, than the limits (but always at least one send)', async () => {
     const broker = fakeBroker();
-    const limits = { partitionBytes: 100, requestBytes: 200 };
+    const limits = { partitionBytes: 100, requestBytes: 200, lingerMs: 0 };
     const c = new SendCoalescer<Msg>(
       broker.sendAll,
       (m) => m.partition,

@@ -5,7 +5,21 @@ import type { PartitionAck } from '../backend-port';
  * Merging limits: per partition well under the broker's default 1 MiB record batch (a merged
  * request must not fail where its sends alone would not), and a bound on the whole request.
  */
-export const MERGE_LIMITS = { partitionBytes: 512 * 1024, requestBytes: 8 * 1024 * 1024 };
+export const MERGE_LIMITS: MergeLimits = {
+  partitionBytes: 512 * 1024,
+  requestBytes: 8 * 1024 * 1024,
+  lingerMs: 0,
+};
+
+export interface MergeLimits {
+  readonly partitionBytes: number;
+  readonly requestBytes: number;
+  /**
+   * How long a send that finds nothing in flight waits for others to join its request (librdkafka's
+   * `linger.ms`). Under load it costs nothing: sends wait behind the request in flight anyway.
+   */
+  readonly lingerMs: number;
+}
 
 /** Where a message will go, as far as is known before sending (`partition` unknown: counted together). */
 export interface Placement {
@@ -64,6 +78,7 @@ export class SendCoalescer<M> {
 
   private async drain(): Promise<void> {
     this.draining = true;
+    if (this.limits.lingerMs > 0) await new Promise((resolve) => setTimeout(resolve, this.limits.lingerMs));
     while (this.queue.length > 0) {
       const group = this.take();
       try {
