@@ -18,6 +18,7 @@ export * from './rebalance/move-planner';
 export * from './rebalance/wave-scheduler';
 export * from './groups/rebalance-storm-detector';
 export * from './groups/handler-failure-policy';
+export * from './groups/cooperative-assignment';
 export * from './rebalance/fleet-load-builder';
 export * from './rebalance/plan-execution';
 export * from './topics/topic-leaders';
