@@ -1,5 +1,12 @@
-import { CompressionTypes, logLevel, type ConsumerConfig, type KafkaConfig } from 'kafkajs';
+import {
+  CompressionTypes,
+  logLevel,
+  PartitionAssigners,
+  type ConsumerConfig,
+  type KafkaConfig,
+} from 'kafkajs';
 import type { ClusterConnection, ConsumerSettings, ProducerSettings } from '../backend-port';
+import { cooperativeStickyAssigner } from './cooperative-sticky-assigner';
 
 /** Our settings → KafkaJS's. Durability is not configurable: acks=all and idempotence always. */
 export function kafkaJsClientConfig(cluster: ClusterConnection, requestTimeoutMs = 30_000): KafkaConfig {
@@ -32,6 +39,8 @@ export function kafkaJsConsumerConfig(settings: ConsumerSettings): ConsumerConfi
     heartbeatInterval:
       settings.heartbeatIntervalMs ?? Math.max(500, Math.floor(settings.sessionTimeoutMs / 10)),
     rebalanceTimeout: settings.sessionTimeoutMs * 2,
+    // RoundRobin first: KafkaJS-only groups keep it; with rdkafka members only the second is shared.
+    partitionAssigners: [PartitionAssigners.roundRobin, cooperativeStickyAssigner],
     ...(settings.fetchMaxBytes ? { maxBytes: settings.fetchMaxBytes } : {}),
   };
 }
