@@ -140,6 +140,12 @@ export interface GroupView {
   readonly storm: boolean;
   /** Partitions held at a record the group could neither handle nor dead-letter, with their owner. */
   readonly held: Array<HeldPartitionReport & { readonly owner: string }>;
+  /**
+   * Backends the live members run, sorted. More than one is a mixed group (a backend swap under
+   * way, or two apps of different backends sharing a group): it works only where every member
+   * speaks `cooperative-sticky` (KafkaJS members of clients older than that take every partition).
+   */
+  readonly backends: GroupReport['backend'][];
 }
 
 export interface GroupSummary {
@@ -150,4 +156,6 @@ export interface GroupSummary {
   readonly rebalancesLastMinute: number;
   readonly storm: boolean;
   readonly heldPartitions: number;
+  /** See `GroupView.backends`. */
+  readonly backends: GroupReport['backend'][];
 }

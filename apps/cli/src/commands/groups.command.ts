@@ -24,6 +24,7 @@ export const groupsModule: CommandModule = {
               { header: 'rebalances/min', value: (g) => String(g.rebalancesLastMinute), align: 'right' },
               { header: 'storm', value: (g) => (g.storm ? 'STORM' : '-') },
               { header: 'held', value: (g) => String(g.heldPartitions), align: 'right' },
+              { header: 'backends', value: backendsText },
             ],
             data,
             out.style,
@@ -46,6 +47,7 @@ export const groupsModule: CommandModule = {
               ['total lag', String(g.totalLag)],
               ['rebalances/min', String(g.rebalancesLastMinute)],
               ['storm', g.storm ? 'yes' : 'no'],
+              ['backends', backendsText(g)],
             ],
             out.style,
           ),
@@ -129,3 +131,9 @@ export const groupsModule: CommandModule = {
     },
   ],
 };
+
+/** A group's backends, loud when they are mixed (see `GroupView.backends`). */
+function backendsText(g: { backends: readonly string[] }): string {
+  if (g.backends.length === 0) return '-';
+  return g.backends.length > 1 ? `MIXED ${g.backends.join('+')}` : g.backends[0];
+}

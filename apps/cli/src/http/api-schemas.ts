@@ -178,6 +178,7 @@ export const groupSummary = z
     rebalancesLastMinute: z.number(),
     storm: z.boolean(),
     heldPartitions: z.number().default(0),
+    backends: z.array(z.enum(['kafkajs', 'rdkafka'])).default([]),
   })
   .loose() satisfies z.ZodType<GroupSummary>;
 
@@ -214,6 +215,7 @@ export const groupView = z
     storm: z.boolean(),
     // A service older than held partitions sends none.
     held: z.array(heldPartition.extend({ owner: z.string() }).loose()).default([]),
+    backends: z.array(z.enum(['kafkajs', 'rdkafka'])).default([]),
   })
   .loose() satisfies z.ZodType<GroupView>;
 

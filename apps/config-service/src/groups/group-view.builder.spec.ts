@@ -27,7 +27,10 @@ const b = {
   instanceId: 'pod-b',
   app: 'billing',
   host: 'h2',
-  groupStates: { g1: report({ storm: true, rebalancesLastMinute: 7, state: 'rebalancing' }), g2: report() },
+  groupStates: {
+    g1: report({ storm: true, rebalancesLastMinute: 7, state: 'rebalancing', backend: 'kafkajs' }),
+    g2: report(),
+  },
 };
 
 describe('group views', () => {
@@ -86,6 +89,7 @@ describe('group views', () => {
         rebalancesLastMinute: 8,
         storm: true,
         heldPartitions: 0,
+        backends: ['kafkajs', 'rdkafka'],
       },
       {
         id: 'g2',
@@ -95,6 +99,7 @@ describe('group views', () => {
         rebalancesLastMinute: 1,
         storm: false,
         heldPartitions: 0,
+        backends: ['rdkafka'],
       },
       {
         id: 'g3',
@@ -104,6 +109,7 @@ describe('group views', () => {
         rebalancesLastMinute: 0,
         storm: false,
         heldPartitions: 0,
+        backends: [],
       },
     ]);
   });

@@ -68,7 +68,12 @@ export function buildGroupView(
     rebalancesLastMinute: members.reduce((sum, m) => sum + m.report.rebalancesLastMinute, 0),
     storm: members.some((m) => m.report.storm),
     held: heldBy(members),
+    backends: backendsOf(members),
   };
+}
+
+function backendsOf(members: readonly GroupMemberView[]): GroupView['backends'] {
+  return [...new Set(members.map((m) => m.report.backend))].sort();
 }
 
 /** Partitions the members hold at a record they could neither handle nor dead-letter. */
@@ -93,6 +98,7 @@ export function summariseGroups(
       rebalancesLastMinute: members.reduce((sum, m) => sum + m.report.rebalancesLastMinute, 0),
       storm: members.some((m) => m.report.storm),
       heldPartitions: heldBy(members).length,
+      backends: backendsOf(members),
     };
   });
 }

@@ -8,6 +8,7 @@ import {
 import { NotFoundError, validate } from '@kafka-fleet/core';
 import type { Principal } from '../auth/principal';
 import { KafkaAdminGateway } from '../kafka/kafka-admin.gateway';
+import { ServiceMetrics } from '../metrics/service-metrics';
 import { FleetRepository } from '../storage/fleet.repository';
 import { InstanceRepository } from '../storage/instance.repository';
 import { stamp } from '../storage/stamp';
@@ -24,7 +25,12 @@ export class GroupsService {
     private readonly repo: FleetRepository,
     private readonly instances: InstanceRepository,
     private readonly admin: KafkaAdminGateway,
-  ) {}
+    metrics: ServiceMetrics,
+  ) {
+    // A mixed group is worth an alert: it works only where every member speaks cooperative-sticky.
+    metrics.countMixedBackendGroups = async () =>
+      (await this.list()).filter((g) => g.backends.length > 1).length;
+  }
 
   /** Sets the paused flag; setting it to what it already is writes nothing. */
   async setPaused(rawId: string, paused: boolean, who: Principal): Promise<GroupControl> {

@@ -99,6 +99,18 @@ export class ServiceMetrics implements RedisTimer {
     registers: [this.registry],
   });
 
+  /** Counts consumer groups with live members on more than one backend; set by the groups service. */
+  countMixedBackendGroups: () => Promise<number> = async () => 0;
+
+  readonly mixedBackendGroups = new Gauge({
+    name: 'kafka_fleet_consumer_groups_mixed_backends',
+    help: 'Consumer groups whose live members run different backends (a swap under way, or a shared group)',
+    registers: [this.registry],
+    collect: async () => {
+      this.mixedBackendGroups.set(await this.countMixedBackendGroups());
+    },
+  });
+
   readonly instancesLagging = new Gauge({
     name: 'kafka_fleet_instances_lagging',
     help: 'Live client instances whose applied config version is behind the current one',
