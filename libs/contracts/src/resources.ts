@@ -141,7 +141,7 @@ type BackoffShape = {
 };
 
 /** The back-off step after the `failed`-th failure: doubling from `initialBackoffMs`, capped. */
-export function backoffStepMs(h: BackoffShape, failed: number): number {
+export function backoffStepMs(h: Omit<BackoffShape, 'maxAttempts'>, failed: number): number {
   return Math.min(h.maxBackoffMs, h.initialBackoffMs * 2 ** (failed - 1));
 }
 

@@ -13,6 +13,7 @@ export * from './shuffle/migration-phases';
 export * from './shuffle/write-fence';
 export * from './instances/heartbeat-scope';
 export * from './random/random-source';
+export * from './retry/retry-backoff';
 export * from './rebalance/load-model';
 export * from './rebalance/move-planner';
 export * from './rebalance/wave-scheduler';

@@ -4,6 +4,8 @@ import {
   clientKey,
   consumerTuningKey,
   findRoute,
+  LANE_RESTART_BACKOFF,
+  retryDelayMs,
   sameRoute,
   withinBounds,
   type Route,
@@ -41,9 +43,6 @@ export interface ConsumerConfig {
   readonly fromBeginning?: boolean;
 }
 
-const RETRY_FIRST_MS = 1_000;
-const RETRY_MAX_MS = 30_000;
-
 /**
  * Consumes logical topics with one consumer group. Records are handed over one at a time per
  * partition, and a record's offset is committed once its handler resolved (at-least-once; after a
@@ -66,8 +65,8 @@ export class FleetConsumer {
   private readonly catchUp: EraCatchUp;
   /** Whether the lanes' partitions are paused because an operator paused the group. */
   private pausedByOperator = false;
-  /** A reconcile that failed (a lane that could not start) is tried again after this long. */
-  private retryMs = RETRY_FIRST_MS;
+  /** Reconciles failed in a row (a lane that could not start): each is tried again after a back-off. */
+  private failedReconciles = 0;
   private retryTimer?: NodeJS.Timeout;
   private closed = false;
   private readonly delivery: RecordDelivery;
@@ -99,24 +98,24 @@ export class FleetConsumer {
 
   /**
    * One reconcile; if it fails (a lane's cluster unreachable, a join refused), it is tried again
-   * with back-off (1 s doubling to 30 s) until it succeeds or the consumer is disconnected: a lane
+   * with jittered back-off (1 s doubling to 30 s) until it succeeds or the consumer is disconnected: a lane
    * that could not start must not stay down until the next route change.
    */
   private async reconcileOrRetry(): Promise<void> {
     try {
       await this.reconcile();
-      this.retryMs = RETRY_FIRST_MS;
+      this.failedReconciles = 0;
     } catch (error) {
       if (this.closed) throw error;
+      const retryInMs = retryDelayMs(LANE_RESTART_BACKOFF, ++this.failedReconciles, { next: Math.random });
       this.options.logger.error('consumer could not start or follow a lane; retrying', {
         group: this.settings.groupId,
-        retryInMs: this.retryMs,
+        retryInMs,
         error: (error as Error).message,
       });
       clearTimeout(this.retryTimer);
-      this.retryTimer = setTimeout(() => this.reconcileLater(), this.retryMs);
+      this.retryTimer = setTimeout(() => this.reconcileLater(), retryInMs);
       this.retryTimer.unref();
-      this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
       throw error;
     }
   }

@@ -1,5 +1,12 @@
 import type { SnapshotMigration } from '@kafka-fleet/contracts';
-import { findRoute, sameRoute, type Route } from '@kafka-fleet/core';
+import {
+  findRoute,
+  retryDelayMs,
+  sameRoute,
+  SEND_RETRY_BACKOFF,
+  type RandomSource,
+  type Route,
+} from '@kafka-fleet/core';
 import type { ProducerPool } from '../backends/backend-pool';
 import type { OutgoingRecord, ProducerSettings } from '../backends/backend-port';
 import type { ResolvedOptions } from '../config/client-options';
@@ -12,6 +19,8 @@ import { TopicLane } from './topic-lane';
 
 /** A record as application code writes it (the kafkajs shape): exactly what the backend port sends. */
 export type FleetMessage = OutgoingRecord;
+
+const SYSTEM_RANDOM: RandomSource = { next: Math.random };
 
 /** How often one send follows a fenced route to a new one before giving up (a shuffle moves it once). */
 const MAX_REROUTES = 3;
@@ -245,7 +254,7 @@ export class FleetProducer {
         }
         this.metrics.remediations.inc({ action: classified.remediation, backend: route.backend });
         if (classified.remediation === 'reconnect') await this.pool.rebuild(route, settings);
-        await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 5000)));
+        await new Promise((r) => setTimeout(r, retryDelayMs(SEND_RETRY_BACKOFF, attempt + 1, SYSTEM_RANDOM)));
       }
     }
   }

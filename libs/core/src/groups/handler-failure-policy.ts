@@ -1,5 +1,6 @@
-import { backoffStepMs, type HandlerFailures } from '@kafka-fleet/contracts';
+import type { HandlerFailures } from '@kafka-fleet/contracts';
 import type { RandomSource } from '../random/random-source';
+import { retryDelayMs } from '../retry/retry-backoff';
 
 export type FailureDecision =
   | { readonly kind: 'retry'; readonly delayMs: number }
@@ -23,8 +24,7 @@ export function decideAfterFailure(
   rng: RandomSource,
 ): FailureDecision {
   if (context.retriable && failedAttempts < policy.maxAttempts) {
-    const step = backoffStepMs(policy, failedAttempts);
-    return { kind: 'retry', delayMs: Math.round(step / 2 + (rng.next() * step) / 2) };
+    return { kind: 'retry', delayMs: retryDelayMs(policy, failedAttempts, rng) };
   }
   const why = context.retriable
     ? `the handler failed ${failedAttempts} times`

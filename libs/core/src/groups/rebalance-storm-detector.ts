@@ -1,4 +1,5 @@
 import type { RandomSource } from '../random/random-source';
+import { retryDelayMs } from '../retry/retry-backoff';
 
 /** When a consumer group member counts as caught in a rebalance storm, and how it backs off. */
 export interface StormPolicy {
@@ -99,6 +100,9 @@ export class RebalanceStormDetector {
  * do not all rejoin in the same instant (which would just start the next rebalance).
  */
 export function joinBackoffMs(attempt: number, policy: StormPolicy, rng: RandomSource): number {
-  const ceiling = Math.min(policy.backoffMaxMs, policy.backoffBaseMs * 2 ** Math.min(attempt, 30));
-  return Math.round(ceiling / 2 + rng.next() * (ceiling / 2));
+  return retryDelayMs(
+    { initialBackoffMs: policy.backoffBaseMs, maxBackoffMs: policy.backoffMaxMs },
+    attempt + 1,
+    rng,
+  );
 }
