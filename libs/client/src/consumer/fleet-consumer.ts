@@ -2,11 +2,11 @@ import type { GroupReportInput } from '@kafka-fleet/contracts';
 import { staticMemberId } from './static-member-id';
 import {
   clientKey,
-  consumerTuningKey,
   findRoute,
   LANE_RESTART_BACKOFF,
   retryDelayMs,
   sameRoute,
+  SYSTEM_RANDOM,
   withinBounds,
   type Route,
 } from '@kafka-fleet/core';
@@ -107,7 +107,7 @@ export class FleetConsumer {
       this.failedReconciles = 0;
     } catch (error) {
       if (this.closed) throw error;
-      const retryInMs = retryDelayMs(LANE_RESTART_BACKOFF, ++this.failedReconciles, { next: Math.random });
+      const retryInMs = retryDelayMs(LANE_RESTART_BACKOFF, ++this.failedReconciles, SYSTEM_RANDOM);
       this.options.logger.error('consumer could not start or follow a lane; retrying', {
         group: this.settings.groupId,
         retryInMs,
@@ -215,7 +215,7 @@ export class FleetConsumer {
     const wanted = new Map<string, Route[]>();
     const snapshot = this.config.snapshot();
     // A lane is one backend consumer with one tuning: changed overrides restart it with the new one.
-    const tuned = consumerTuningKey(this.tuning.of(snapshot));
+    const tuned = JSON.stringify(consumerTuning(this.tuning.of(snapshot)));
     for (const topic of this.topics) {
       let route: Route;
       try {

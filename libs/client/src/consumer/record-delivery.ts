@@ -1,5 +1,11 @@
 import { handlerFailures, type HandlerFailures } from '@kafka-fleet/contracts';
-import { decideAfterFailure, isRetriable, type RandomSource, type Route } from '@kafka-fleet/core';
+import {
+  decideAfterFailure,
+  isRetriable,
+  SYSTEM_RANDOM,
+  type RandomSource,
+  type Route,
+} from '@kafka-fleet/core';
 import type {
   ConsumedRecord,
   DeliveryContext,
@@ -58,7 +64,7 @@ export function systemDeliveryDeps(
     deadLetters,
     logger,
     metrics,
-    rng: { next: Math.random },
+    rng: SYSTEM_RANDOM,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     now: () => new Date(),
   };

@@ -4,7 +4,7 @@ import {
   retryDelayMs,
   sameRoute,
   SEND_RETRY_BACKOFF,
-  type RandomSource,
+  SYSTEM_RANDOM,
   type Route,
 } from '@kafka-fleet/core';
 import type { ProducerPool } from '../backends/backend-pool';
@@ -19,8 +19,6 @@ import { TopicLane } from './topic-lane';
 
 /** A record as application code writes it (the kafkajs shape): exactly what the backend port sends. */
 export type FleetMessage = OutgoingRecord;
-
-const SYSTEM_RANDOM: RandomSource = { next: Math.random };
 
 /** How often one send follows a fenced route to a new one before giving up (a shuffle moves it once). */
 const MAX_REROUTES = 3;

@@ -1,4 +1,4 @@
-import { consumerTuningKey, effectiveTuning, producerTuningKey, type ClientTuning } from './client-tuning';
+import { effectiveTuning, type ClientTuning } from './client-tuning';
 
 const LOCAL: ClientTuning = {
   lingerMs: 5,
@@ -27,14 +27,5 @@ describe('effective client tuning', () => {
     expect(tuning.heartbeatIntervalMs).toBeUndefined();
     expect(refused[0]).toMatchObject({ path: 'configOverrides.heartbeatIntervalMs' });
     expect(effectiveTuning(LOCAL, { heartbeatIntervalMs: 3000 }).tuning.heartbeatIntervalMs).toBe(3000);
-  });
-
-  it('tells producer and consumer changes apart (a consumer-only change keeps the producers)', () => {
-    const session = effectiveTuning(LOCAL, { sessionTimeoutMs: 60_000 }).tuning;
-    expect(producerTuningKey(session)).toBe(producerTuningKey(LOCAL));
-    expect(consumerTuningKey(session)).not.toBe(consumerTuningKey(LOCAL));
-    const linger = effectiveTuning(LOCAL, { lingerMs: 20 }).tuning;
-    expect(producerTuningKey(linger)).not.toBe(producerTuningKey(LOCAL));
-    expect(consumerTuningKey(linger)).toBe(consumerTuningKey(LOCAL));
   });
 });

@@ -51,21 +51,3 @@ export function effectiveTuning(
   const applied = Object.fromEntries(Object.entries(overrides).filter(([k]) => !skip.has(k)));
   return { tuning: { ...local, ...applied } as ClientTuning, refused };
 }
-
-const PRODUCER_KEYS = ['lingerMs', 'requestTimeoutMs', 'compression', 'batchSizeBytes'] as const;
-const CONSUMER_KEYS = [
-  'requestTimeoutMs',
-  'sessionTimeoutMs',
-  'heartbeatIntervalMs',
-  'maxPollIntervalMs',
-  'fetchMaxBytes',
-] as const;
-
-const keyOf = (t: ClientTuning, keys: ReadonlyArray<keyof ClientTuning>): string =>
-  keys.map((k) => `${k}=${String(t[k] ?? '')}`).join(',');
-
-/** Two tunings give the same backend producer when this is equal (a change needs a new client). */
-export const producerTuningKey = (t: ClientTuning): string => keyOf(t, PRODUCER_KEYS);
-
-/** Two tunings give the same backend consumer when this is equal (a change restarts the lane). */
-export const consumerTuningKey = (t: ClientTuning): string => keyOf(t, CONSUMER_KEYS);

@@ -37,19 +37,18 @@ export function cooperativeAssignment(
     // Those who own more keep more: the extra partitions of an uneven split go to them first.
     const order = [...subscribers].sort((a, b) => (kept.get(b)?.length ?? 0) - (kept.get(a)?.length ?? 0));
     const base = Math.floor(count / subscribers.length);
-    let extra = count % subscribers.length;
-    const quota = new Map(order.map((id) => [id, base + (extra-- > 0 ? 1 : 0)]));
-    // Above its quota a member gives partitions up; they go to nobody this round (their owner is
-    // still consuming them). Only partitions nobody owns are handed out now.
-    for (const id of order) (kept.get(id) ?? []).splice(quota.get(id) ?? 0);
+    const extra = count % subscribers.length;
     const free: number[] = [];
     for (let p = 0; p < count; p++) if (!owner.has(p)) free.push(p);
-    const assigned = new Map(order.map((id) => [id, [...(kept.get(id) ?? [])]]));
-    for (const id of order) {
-      const mine = assigned.get(id) ?? [];
-      while (mine.length < (quota.get(id) ?? 0) && free.length > 0) mine.push(free.shift() as number);
-    }
-    for (const [id, parts] of assigned)
+    order.forEach((id, rank) => {
+      const quota = base + (rank < extra ? 1 : 0);
+      const mine = kept.get(id) ?? [];
+      // Above its quota a member gives partitions up; they go to nobody this round (their owner
+      // is still consuming them). Only partitions nobody owns are handed out now.
+      mine.splice(quota);
+      while (mine.length < quota && free.length > 0) mine.push(free.shift() as number);
+    });
+    for (const [id, parts] of kept)
       if (parts.length > 0)
         result.get(id)?.set(
           topic,

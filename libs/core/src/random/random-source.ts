@@ -31,3 +31,6 @@ export function createSeededRandom(seed: number): RandomSource {
 export function randomInt(rng: RandomSource, bound: number): number {
   return Math.floor(rng.next() * bound);
 }
+
+/** The production source, for retries and jitter where no test pins the sequence. */
+export const SYSTEM_RANDOM: RandomSource = Object.freeze({ next: () => Math.random() });
