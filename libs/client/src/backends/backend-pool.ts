@@ -12,8 +12,8 @@ export const BACKENDS: Readonly<Record<BackendName, KafkaBackend>> = {
 /**
  * One producer per backend per physical cluster, shared by every logical topic placed there
  * (PSC's shape), per producer settings: a change of settings (config overrides) gets new clients,
- * and the old ones are closed once nothing uses them. A client that needs a fresh connection is
- * dropped and rebuilt on next use.
+ * and the old ones are closed once nothing uses them. A client whose connection failed is dropped
+ * and made again on next use; a client in use is never rebuilt under its other senders.
  */
 export class ProducerPool {
   private readonly producers = new Map<string, Promise<BackendProducer>>();
@@ -46,14 +46,6 @@ export class ProducerPool {
       this.producers.set(key, producer);
     }
     return producer;
-  }
-
-  /** Drops the client of this route (after an error that needs a new connection). */
-  async rebuild(route: Route, settings: ProducerSettings): Promise<void> {
-    const key = poolKey(route, settings);
-    const producer = this.producers.get(key);
-    this.producers.delete(key);
-    await producer?.then((p) => p.disconnect()).catch(() => undefined);
   }
 
   /** Closes the clients made for other settings than `current` (after every lane moved off them). */

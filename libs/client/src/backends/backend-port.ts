@@ -42,15 +42,20 @@ export interface ProducerSettings {
   readonly requestTimeoutMs: number;
   readonly compression: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
   readonly batchSizeBytes?: number;
+  /** The send budget (the client's `deliveryTimeoutMs`): librdkafka's own retries end with it. */
+  readonly deliveryTimeoutMs?: number;
 }
 
 export interface BackendProducer {
   connect(): Promise<void>;
   /**
    * Sends with acks=all; resolves when every record is acknowledged (per key in the order given),
-   * with one entry per partition written, like KafkaJS's own `send()`.
+   * with one entry per partition written, like KafkaJS's own `send()`. A backend retries a failed
+   * request itself, ahead of the sends behind it (so per-key order holds) and under the same
+   * producer identity (so a retry of a request the broker did write is not written twice), until
+   * `deadline` (epoch ms).
    */
-  send(topic: string, records: readonly OutgoingRecord[]): Promise<PartitionAck[]>;
+  send(topic: string, records: readonly OutgoingRecord[], deadline?: number): Promise<PartitionAck[]>;
   disconnect(): Promise<void>;
 }
 

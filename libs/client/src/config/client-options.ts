@@ -49,6 +49,11 @@ export interface FleetClientOptions {
   readonly maxBufferedRecords?: number;
   /** Retries of a retriable send failure (with exponential back-off from 100 ms). @default 5 */
   readonly maxSendRetries?: number;
+  /**
+   * The one budget of a `send()`: the longest it takes from the call to its answer, through every
+   * retry and reroute (Kafka's `delivery.timeout.ms`, whose default it takes). @default 120000
+   */
+  readonly deliveryTimeoutMs?: number;
   /** @default 5 */
   readonly lingerMs?: number;
   /** @default 30000 */
@@ -79,6 +84,7 @@ export const CLIENT_DEFAULTS = Object.freeze({
   serviceTimeoutMs: 5_000,
   maxBufferedRecords: 10_000,
   maxSendRetries: 5,
+  deliveryTimeoutMs: 120_000,
   lingerMs: 5,
   requestTimeoutMs: 30_000,
   compression: 'none' as const,

@@ -46,7 +46,11 @@ const snapshot = (epoch: number, clusterId: string): AppSnapshot => ({
 /** A config source and a producer pool that exist only in memory; failures scripted per call. */
 type Scripted = 'retry' | 'reconnect' | 'fail' | 'plain' | 'fenced' | 'fenced-half' | 'retry-half';
 
-function setUp(failures: Scripted[], onRefresh: () => Promise<void> = async () => undefined) {
+function setUp(
+  failures: Scripted[],
+  onRefresh: () => Promise<void> = async () => undefined,
+  deliveryTimeoutMs = 120_000,
+) {
   let current = snapshot(1, 'alpha');
   const listeners: Array<(n: AppSnapshot, p: AppSnapshot) => void> = [];
   const config = {
@@ -55,7 +59,6 @@ function setUp(failures: Scripted[], onRefresh: () => Promise<void> = async () =
     refresh: () => onRefresh(),
   } as unknown as ConfigSource;
   const sends: Array<{ cluster: string; records: number }> = [];
-  const rebuilt: string[] = [];
   const connected: string[] = [];
   /** The compression of each client handed out, and the settings each retirement kept. */
   const compressions: string[] = [];
@@ -66,7 +69,6 @@ function setUp(failures: Scripted[], onRefresh: () => Promise<void> = async () =
       compressions.push(settings.compression);
       return producerFor(route);
     },
-    rebuild: async (route: Route) => void rebuilt.push(route.clusterId),
     retireOthers: async (settings: ProducerSettings) => void retiredAllBut.push(settings.compression),
   } as unknown as ProducerPool;
   const producerFor = (route: Route): BackendProducer => ({
@@ -99,6 +101,7 @@ function setUp(failures: Scripted[], onRefresh: () => Promise<void> = async () =
     appId: 'payments-api',
     token: 't',
     maxSendRetries: 2,
+    deliveryTimeoutMs,
   });
   const producer = new FleetProducer(config, pool, options, metrics, new TuningSource(options));
   const change = (next: AppSnapshot) => {
@@ -109,7 +112,6 @@ function setUp(failures: Scripted[], onRefresh: () => Promise<void> = async () =
   return {
     producer,
     sends,
-    rebuilt,
     connected,
     compressions,
     retiredAllBut,
@@ -122,14 +124,14 @@ function setUp(failures: Scripted[], onRefresh: () => Promise<void> = async () =
 const one = [{ key: 'k', value: 'v' }];
 
 describe('FleetProducer remediation', () => {
-  it('retries retriable errors, rebuilding the client first when the error needs a new connection', async () => {
-    const { producer, sends, rebuilt, metrics } = setUp(['retry', 'reconnect']);
+  it('retries retriable errors on the same shared client (a rebuild failed other topics in flight)', async () => {
+    const { producer, sends, connected, metrics } = setUp(['retry', 'reconnect']);
     const result = await producer.send({ topic: 'orders', messages: one });
     expect(result).toEqual([
       { topic: 'orders', partition: 0, baseOffset: '1', clusterId: 'alpha', epoch: 1 },
     ]);
     expect(sends).toHaveLength(1);
-    expect(rebuilt).toEqual(['alpha']);
+    expect(connected).toEqual(['alpha', 'alpha', 'alpha']); // asked of the pool, never rebuilt
     const counted = await metrics.registry.getSingleMetricAsString('kafka_fleet_client_remediations_total');
     expect(counted).toMatch(/action="retry",backend="kafkajs"} 1/);
     expect(counted).toMatch(/action="reconnect",backend="kafkajs"} 1/);
@@ -163,6 +165,12 @@ describe('FleetProducer remediation', () => {
     await expect(exhausted.producer.send({ topic: 'orders', messages: one })).rejects.toMatchObject({
       remediation: 'retry',
     });
+    // One budget: no retry is started that would end after the send's delivery timeout.
+    const budget = setUp(['retry', 'retry'], undefined, 50);
+    await expect(budget.producer.send({ topic: 'orders', messages: one })).rejects.toMatchObject({
+      remediation: 'retry',
+    });
+    expect(budget.sends).toHaveLength(0);
     const unknown = setUp(['plain']);
     await expect(unknown.producer.send({ topic: 'orders', messages: one })).rejects.toThrow(
       'not a backend error',

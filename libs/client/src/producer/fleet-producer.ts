@@ -51,7 +51,7 @@ export interface RecordMetadata {
 
 /**
  * Produces to logical topics. Each topic has a lane that follows its route live; sends are retried
- * by error class (retry, rebuild the client, or surface), bounded by `maxSendRetries`.
+ * by error class (retry or surface), within one budget: `deliveryTimeoutMs` and `maxSendRetries`.
  *
  * @example
  * const producer = fleet.producer();
@@ -70,9 +70,9 @@ export class FleetProducer {
     private readonly tuning: TuningSource,
     private readonly onEpochApplied: () => void = () => undefined,
   ) {
-    this.settings = producerSettings(tuning.of(config.snapshot()));
+    this.settings = this.settingsOf(config.snapshot());
     config.onChange((next) => {
-      this.retune(producerSettings(tuning.of(next)));
+      this.retune(this.settingsOf(next));
       const entries = new Map(next.topics.map((t) => [t.topic, t]));
       for (const [topic, lane] of this.lanes) {
         const found = findRoute(next, topic, 'produce');
@@ -93,18 +93,20 @@ export class FleetProducer {
    * `MOVED`; with the config service unreachable it fails with a retriable RouteFencedError.
    */
   async send(record: { topic: string; messages: readonly FleetMessage[] }): Promise<RecordMetadata[]> {
+    // One budget for the whole send: the lane's wait, every retry (ours and the backend's), reroutes.
+    const deadline = Date.now() + this.options.deliveryTimeoutMs;
     const lane = this.lane(record.topic);
     const written: RecordMetadata[] = [];
     let messages = record.messages;
     for (let hop = 0; ; hop++) {
       try {
         const acks = await lane.run(messages.length, (route, settings) =>
-          this.sendWithRetries(route, settings, messages),
+          this.sendWithRetries(route, settings, messages, deadline),
         );
         return [...written, ...acks];
       } catch (error) {
         if (!(error instanceof FencedSend)) throw error;
-        if (hop >= MAX_REROUTES) throw error.refusal;
+        if (hop >= MAX_REROUTES || Date.now() >= deadline) throw error.refusal;
         await this.followMovedRoute(record.topic, error);
         const outcome = error.refusal.outcome;
         written.push(...error.written, ...(outcome?.acks ?? []).map((a) => this.metadataOf(error.route, a)));
@@ -169,6 +171,14 @@ export class FleetProducer {
     this.pool.get(next, this.settings).catch(() => undefined);
   }
 
+  /** The producer settings in force for `snapshot`: its tuning, and the client's send budget. */
+  private settingsOf(snapshot: Parameters<TuningSource['of']>[0]): ProducerSettings {
+    return {
+      ...producerSettings(this.tuning.of(snapshot)),
+      deliveryTimeoutMs: this.options.deliveryTimeoutMs,
+    };
+  }
+
   private metadataOf(route: Route, ack: { partition: number; baseOffset: string }): RecordMetadata {
     return {
       topic: route.topic,
@@ -213,14 +223,17 @@ export class FleetProducer {
   }
 
   /**
-   * Sends on one route, retrying by error class. A retry sends only what the failed attempt did
-   * not write, where the backend can tell (`BackendError.outcome`): a whole-batch re-send wrote
-   * the written part twice.
+   * Sends on one route. The backend retries a request it sent, in order and under its producer
+   * identity, until the deadline; what reaches this loop with time left failed before anything was
+   * sent (no connection to the cluster yet), and is tried again within the same budget. A retry
+   * sends only what the failed attempt did not write (`BackendError.outcome`). A retry never
+   * rebuilds a shared client: that failed other topics' sends in flight on it.
    */
   private async sendWithRetries(
     route: Route,
     settings: ProducerSettings,
     messages: readonly FleetMessage[],
+    deadline: number,
   ): Promise<RecordMetadata[]> {
     const labels = { topic: route.topic, cluster: route.clusterId, backend: route.backend };
     const written: RecordMetadata[] = [];
@@ -229,7 +242,7 @@ export class FleetProducer {
       const end = this.metrics.produceLatency.startTimer(labels);
       try {
         const producer = await this.pool.get(route, settings);
-        const acks = await producer.send(route.physicalTopic, pending);
+        const acks = await producer.send(route.physicalTopic, pending, deadline);
         end();
         this.count(route, pending);
         return [...written, ...acks.map((a) => this.metadataOf(route, a))];
@@ -237,7 +250,13 @@ export class FleetProducer {
         const classified = error instanceof BackendError ? error : undefined;
         this.metrics.errors.inc({ code: classified?.code ?? 'INTERNAL', backend: route.backend });
         if (classified?.remediation === 'reroute') throw new FencedSend(route, classified, written, pending);
-        if (!classified || classified.remediation === 'fail' || attempt >= this.options.maxSendRetries)
+        const delay = retryDelayMs(SEND_RETRY_BACKOFF, attempt + 1, SYSTEM_RANDOM);
+        if (
+          !classified ||
+          classified.remediation === 'fail' ||
+          attempt >= this.options.maxSendRetries ||
+          Date.now() + delay >= deadline
+        )
           throw error;
         if (classified.outcome) {
           const { acks, notWritten } = classified.outcome;
@@ -251,8 +270,7 @@ export class FleetProducer {
           if (pending.length === 0) return written;
         }
         this.metrics.remediations.inc({ action: classified.remediation, backend: route.backend });
-        if (classified.remediation === 'reconnect') await this.pool.rebuild(route, settings);
-        await new Promise((r) => setTimeout(r, retryDelayMs(SEND_RETRY_BACKOFF, attempt + 1, SYSTEM_RANDOM)));
+        await new Promise((r) => setTimeout(r, delay));
       }
     }
   }

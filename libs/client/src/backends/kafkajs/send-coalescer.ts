@@ -33,6 +33,8 @@ interface Waiting<M> {
   readonly messages: readonly M[];
   readonly bytes: number;
   readonly buckets: ReadonlyMap<Bucket, number>;
+  /** When the send's budget ends (epoch ms). */
+  readonly deadline: number;
   resolve(acks: PartitionAck[]): void;
   reject(error: unknown): void;
 }
@@ -54,14 +56,15 @@ export class SendCoalescer<M> {
   private draining = false;
 
   constructor(
-    private readonly sendAll: (messages: M[]) => Promise<PartitionAck[]>,
+    /** Sends one request; retrying it (before any later request) until `deadline` is its job. */
+    private readonly sendAll: (messages: M[], deadline: number) => Promise<PartitionAck[]>,
     /** The partition a message was written to, known once `sendAll` resolved. */
     private readonly partitionOf: (message: M) => number | undefined,
     private readonly placementOf: (message: M) => Placement,
     private readonly limits = MERGE_LIMITS,
   ) {}
 
-  send(messages: readonly M[]): Promise<PartitionAck[]> {
+  send(messages: readonly M[], deadline = Infinity): Promise<PartitionAck[]> {
     return new Promise((resolve, reject) => {
       const buckets = new Map<Bucket, number>();
       let bytes = 0;
@@ -71,7 +74,7 @@ export class SendCoalescer<M> {
         buckets.set(bucket, (buckets.get(bucket) ?? 0) + place.bytes);
         bytes += place.bytes;
       }
-      this.queue.push({ messages, bytes, buckets, resolve, reject });
+      this.queue.push({ messages, bytes, buckets, deadline, resolve, reject });
       if (!this.draining) void this.drain();
     });
   }
@@ -83,7 +86,9 @@ export class SendCoalescer<M> {
       const group = this.take();
       try {
         const merged = group.flatMap((w) => w.messages);
-        const acks = merged.length > 0 ? await this.sendAll(merged) : [];
+        // The request retries within the budget of its most pressed send.
+        const deadline = Math.min(...group.map((w) => w.deadline));
+        const acks = merged.length > 0 ? await this.sendAll(merged, deadline) : [];
         this.settle(group, acks);
       } catch (error) {
         this.fail(group, error);

@@ -21,7 +21,8 @@ export function rdkafkaProducerConfig(cluster: ClusterConnection, settings: Prod
       partitioner: 'murmur2_random',
       'request.required.acks': -1,
       'request.timeout.ms': settings.requestTimeoutMs,
-      'message.timeout.ms': Math.max(settings.requestTimeoutMs * 2, 60_000),
+      // librdkafka retries in order and idempotently by itself: its retries are the send budget.
+      'message.timeout.ms': settings.deliveryTimeoutMs ?? Math.max(settings.requestTimeoutMs * 2, 60_000),
     },
   } as const;
 }
