@@ -24,20 +24,7 @@ describe.each([
   const small = topicName('small-records');
   beforeAll(async () => {
     await fx.setUp();
-    const sre = fx.sre();
-    const made = await sre('POST', '/v1/topics', {
-      name: small,
-      owner: 'payments',
-      partitions: 2,
-      clusterId: 'beta',
-      configs: { 'max.message.bytes': '2048' },
-    });
-    if (made.status !== 201)
-      throw new Error(`onboarding failed: ${made.status} ${JSON.stringify(made.body)}`);
-    await fx.updateApp((app) => ({
-      ...app,
-      topics: { ...(app.topics as object), [small]: { produce: true, consume: true } },
-    }));
+    await fx.onboard(small, { partitions: 2, clusterId: 'beta', configs: { 'max.message.bytes': '2048' } });
   });
   afterAll(() => fx.tearDown());
 

@@ -74,6 +74,20 @@ export class FleetFixture {
     if (res.status !== 200) throw new Error(`app update failed: ${res.status} ${JSON.stringify(res.body)}`);
   }
 
+  /** Onboards one more logical topic and lets the app produce and consume it. */
+  async onboard(
+    topic: string,
+    where: { partitions: number; clusterId: string; configs?: Record<string, string> },
+  ): Promise<void> {
+    const made = await this.sre()('POST', '/v1/topics', { name: topic, owner: 'payments', ...where });
+    if (made.status !== 201)
+      throw new Error(`onboarding failed: ${made.status} ${JSON.stringify(made.body)}`);
+    await this.updateApp((app) => ({
+      ...app,
+      topics: { ...(app.topics as object), [topic]: { produce: true, consume: true } },
+    }));
+  }
+
   async moveTopic(clusterId: string): Promise<void> {
     const t = (await this.sre()<{ version: number }>('GET', `/v1/topics/${this.topic}`)).body;
     const res = await this.sre()('PUT', `/v1/topics/${this.topic}/placement`, {

@@ -26,18 +26,7 @@ describe.each([
   const topic = topicName('ordered');
   beforeAll(async () => {
     await fx.setUp();
-    const made = await fx.sre()('POST', '/v1/topics', {
-      name: topic,
-      owner: 'payments',
-      partitions: 3,
-      clusterId: 'beta',
-    });
-    if (made.status !== 201)
-      throw new Error(`onboarding failed: ${made.status} ${JSON.stringify(made.body)}`);
-    await fx.updateApp((app) => ({
-      ...app,
-      topics: { ...(app.topics as object), [topic]: { produce: true, consume: true } },
-    }));
+    await fx.onboard(topic, { partitions: 3, clusterId: 'beta' });
   });
   afterAll(() => fx.tearDown());
 

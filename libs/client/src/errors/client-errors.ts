@@ -1,7 +1,8 @@
 import { KafkaFleetError, type KafkaFleetErrorOptions } from '@kafka-fleet/core';
 
 /**
- * What the library does about a backend error: retry it, rebuild the client first, give up, or
+ * What the library does about a backend error: retry it (`reconnect`: the connection was lost,
+ * which the backend client re-opens by itself; it is retried the same way), give up, or
  * (`reroute`) ask the config service where the topic went: the broker refused the write because a
  * shuffle fenced the physical topic, and the records were not written.
  */

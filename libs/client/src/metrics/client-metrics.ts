@@ -66,7 +66,7 @@ export class ClientMetrics {
     });
     this.remediations = new Counter({
       name: 'kafka_fleet_client_remediations_total',
-      help: 'Automatic remediations: retries and client rebuilds',
+      help: 'Automatic remediations: retries (by error class) and reroutes',
       labelNames: ['action', 'backend'],
       registers,
     });
